@@ -179,3 +179,5 @@ func Stdio() *Env {
 	tty := err == nil && fi.Mode()&os.ModeCharDevice != 0
 	return &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, IsTTY: tty}
 }
+
+const levelWarn = slog.LevelWarn

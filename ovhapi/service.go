@@ -157,5 +157,7 @@ type DecodeError struct {
 	Err   error
 }
 
-func (e *DecodeError) Error() string { return fmt.Sprintf("POST %s: decode result: %v", e.Route, e.Err) }
+func (e *DecodeError) Error() string {
+	return fmt.Sprintf("POST %s: decode result: %v", e.Route, e.Err)
+}
 func (e *DecodeError) Unwrap() error { return e.Err }

@@ -7,10 +7,11 @@ package ovhapi
 
 // Task statuses of xdsl.AsyncTaskStatusEnum. The guide's prose also says
 // "done" and "success"; the client accepts those as success.
+// (The "error" status is TaskFailed: TaskError is the error type.)
 const (
 	TaskPending = "pending"
 	TaskOK      = "ok"
-	TaskError   = "error"
+	TaskFailed  = "error"
 )
 
 // Line statuses (connectivity.eligibility.LineStatusEnum).

@@ -1,0 +1,404 @@
+package resolve
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"strings"
+	"sync"
+
+	"github.com/ovhcloud-tools/eligibility/address"
+	"github.com/ovhcloud-tools/eligibility/ovhapi"
+)
+
+// addressStrategy: cities → streets → streetNumbers → buildings →
+// test/building, and test/address when no building or no fiber offer.
+func (x *run) addressStrategy(ctx context.Context, in Input) {
+	x.addressSteps(ctx, in)
+	// A direct identifier that failed with an API error outranks an
+	// address that could not be matched: never report not_found for it.
+	switch x.out.Status {
+	case StatusNotFound, StatusAmbiguous, StatusInvalid:
+		if len(x.errs) > 0 && len(x.out.Offers) == 0 {
+			reason := x.out.Reason
+			x.fail(lastStepName(x.out), x.errs[0])
+			x.out.Reason += " (address: " + reason + ")"
+		}
+	}
+}
+
+func (x *run) addressSteps(ctx context.Context, in Input) {
+	zipIn, city, number, suffix, street := in.Zip, in.City, in.Number, in.Suffix, in.Street
+	if in.Address != "" {
+		p := address.SplitAddress(in.Address)
+		if street == "" {
+			street = p.Street
+			if number == "" {
+				number = p.Number
+			}
+		}
+		if zipIn == "" {
+			zipIn = p.Zip
+		}
+		if city == "" {
+			city = p.City
+		}
+		if len(p.Stripped) > 0 {
+			x.step("parse", "address %q: stripped %s", in.Address, strings.Join(p.Stripped, ", "))
+		}
+	}
+	if number == "" && street != "" {
+		if n, s := address.SplitStreet(street); n != "" && s != "" {
+			number, street = n, s
+		}
+	}
+	q := cityQuery{}
+	zip, zst := address.RepairZip(zipIn)
+	switch zst {
+	case address.CodeInvalid:
+		x.out.Status, x.out.Reason = StatusInvalid, fmt.Sprintf("bad zip %q", zipIn)
+		return
+	case address.CodeRepaired:
+		x.step("parse", "zip %q repaired to %s", zipIn, zip)
+	}
+	if zst == address.CodeOK || zst == address.CodeRepaired {
+		q.zip = zip
+	}
+	insee, ist := address.RepairInsee(in.Insee)
+	switch ist {
+	case address.CodeInvalid:
+		if q.zip == "" && city == "" {
+			x.out.Status, x.out.Reason = StatusInvalid, fmt.Sprintf("bad INSEE code %q", in.Insee)
+			return
+		}
+		x.step("parse", "ignoring bad INSEE code %q", in.Insee)
+	case address.CodeRepaired:
+		x.step("parse", "INSEE %q repaired to %s", in.Insee, insee)
+		q.insee = insee
+	case address.CodeOK:
+		q.insee = insee
+	}
+	if city != "" {
+		q.city, q.cedex = address.CleanCity(city)
+		if q.cedex {
+			x.step("parse", "city %q is a CEDEX address", city)
+		}
+	}
+	if strings.TrimSpace(street) == "" {
+		x.out.Status = StatusInvalid
+		x.out.Reason = "no street or address in the row"
+		if q.zip == "" && q.insee == "" && q.city == "" {
+			x.out.Reason = "no usable field"
+		}
+		return
+	}
+	if q.zip == "" && q.insee == "" && q.city == "" {
+		x.out.Status, x.out.Reason = StatusInvalid, "no zip, INSEE code or city"
+		return
+	}
+	com, ok := x.chooseCity(ctx, q)
+	if !ok {
+		return
+	}
+	x.out.Insee, x.out.Zip, x.out.City, x.out.Match = com.insee, com.zip, com.city, MatchCity
+	x.out.Score = round2(com.score)
+
+	st, sscore, ok := x.chooseStreet(ctx, com, street)
+	if !ok {
+		return
+	}
+	x.out.Street, x.out.StreetCode, x.out.Match = st.StreetName, st.StreetCode, MatchStreet
+	x.out.Score = round2(min(com.score, sscore))
+	alt := ""
+	if st.StreetAltCode != nil {
+		alt = *st.StreetAltCode
+	}
+
+	num := address.ParseNumber(number, suffix)
+	switch {
+	case strings.TrimSpace(number) == "" && strings.TrimSpace(suffix) == "":
+		x.streetLevel(ctx, st, alt, "no house number")
+		return
+	case num.Pseudo:
+		x.streetLevel(ctx, st, alt, fmt.Sprintf("pseudo-number %s (lieu-dit)", strings.TrimSpace(number)))
+		return
+	case !num.Valid || len(num.Candidates) == 0:
+		x.streetLevel(ctx, st, alt, fmt.Sprintf("unreadable house number %q", strings.TrimSpace(number+" "+suffix)))
+		return
+	}
+	nums, err := x.numbers(ctx, st.StreetCode, alt)
+	if err != nil {
+		x.fail(numbersStep(x.r.opts.Hexacle), err)
+		return
+	}
+	n, hexacle, ok := x.matchNumber(num, nums, st)
+	if !ok {
+		return
+	}
+	x.out.Number, x.out.Match = n, MatchAddress
+	x.testAddressEndpoints(ctx, st.StreetCode, alt, n, hexacle)
+	x.finishOffers()
+}
+
+func numbersStep(hexacle bool) string {
+	if hexacle {
+		return "streetNumbers/details"
+	}
+	return "streetNumbers"
+}
+
+// chooseStreet matches the row's street against the commune's streets.
+func (x *run) chooseStreet(ctx context.Context, com commune, street string) (ovhapi.Street, float64, bool) {
+	streets, err := memoCall(ctx, x, ovhapi.RouteStreets, com.insee, func(ctx context.Context) ([]ovhapi.Street, error) {
+		return x.r.svc.Streets(ctx, com.insee)
+	})
+	if err != nil {
+		x.fail("streets", err)
+		return ovhapi.Street{}, 0, false
+	}
+	if len(streets) == 0 {
+		x.step("streets", "INSEE %s: OVH lists no street", com.insee)
+		x.notFound(MatchCity, "no street known to OVH in %s %s", com.insee, com.city)
+		return ovhapi.Street{}, 0, false
+	}
+	c := x.r.scoreStreets(com.insee, street, streets)
+	x.step("streets", "INSEE %s: %d streets; %q best: %s", com.insee, len(streets), street, topText(c, 3))
+	switch x.r.choose(c) {
+	case picked:
+		s := streets[c[0].idx]
+		x.step("streets", "chose %s %s %.2f", s.StreetName, s.StreetCode, c[0].score)
+		return s, c[0].score, true
+	case tooWeak:
+		x.out.Candidates = candidates("street", c)
+		x.notFound(MatchCity, "street not found in %s (best: %s)", com.insee, topText(c, 1))
+	default:
+		x.ambiguous(MatchCity, candidates("street", c), "street %q ambiguous in %s: %s", street, com.insee, topText(c, 3))
+	}
+	return ovhapi.Street{}, 0, false
+}
+
+// scoreStreets scores every street of a commune against the row's street,
+// best first. The commune's prepared names are memoized.
+func (r *Resolver) scoreStreets(insee, street string, streets []ovhapi.Street) []scored {
+	prep := r.prepared.get(insee, streets)
+	in := address.PrepareStreet(street)
+	c := make([]scored, len(streets))
+	for i, s := range streets {
+		c[i] = scored{label: s.StreetName, code: s.StreetCode, score: prep[i].Score(in), idx: i}
+	}
+	sortScored(c)
+	return c
+}
+
+// preparedCache memoizes the prepared street names of communes: matching a
+// row against a big commune's full list is the resolver's CPU cost.
+// Bounded; keyed by INSEE and a hash of the list so a changed list is
+// prepared again.
+type preparedCache struct {
+	mu    sync.Mutex
+	max   int
+	m     map[string][]address.Prepared
+	order []string // insertion order, for eviction
+}
+
+const defaultPreparedCommunes = 512
+
+func (p *preparedCache) get(insee string, streets []ovhapi.Street) []address.Prepared {
+	h := fnv.New64a()
+	for _, s := range streets {
+		h.Write([]byte(s.StreetCode))
+		h.Write([]byte{0})
+		h.Write([]byte(s.StreetName))
+		h.Write([]byte{1})
+	}
+	key := fmt.Sprintf("%s/%d/%x", insee, len(streets), h.Sum64())
+	p.mu.Lock()
+	if v, ok := p.m[key]; ok {
+		p.mu.Unlock()
+		return v
+	}
+	p.mu.Unlock()
+	v := make([]address.Prepared, len(streets))
+	for i, s := range streets {
+		v[i] = address.PrepareStreet(s.StreetName)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.m == nil {
+		p.m = map[string][]address.Prepared{}
+	}
+	if _, ok := p.m[key]; !ok {
+		max := p.max
+		if max <= 0 {
+			max = defaultPreparedCommunes
+		}
+		for len(p.order) >= max {
+			delete(p.m, p.order[0])
+			p.order = p.order[1:]
+		}
+		p.m[key] = v
+		p.order = append(p.order, key)
+	}
+	return v
+}
+
+// numberEntry is one number OVH lists for a street.
+type numberEntry struct {
+	number  string
+	hexacle string
+}
+
+func (x *run) numbers(ctx context.Context, code, alt string) ([]numberEntry, error) {
+	req := ovhapi.StreetNumbersRequest{StreetCode: code, StreetAltCode: alt}
+	if x.r.opts.Hexacle {
+		ds, err := memoCall(ctx, x, ovhapi.RouteStreetNumbersDetails, req, func(ctx context.Context) ([]ovhapi.StreetNumberDetails, error) {
+			return x.r.svc.StreetNumbersDetails(ctx, req)
+		})
+		if err != nil {
+			return nil, err
+		}
+		out := make([]numberEntry, len(ds))
+		for i, d := range ds {
+			out[i].number = d.Number
+			if d.Hexacle != nil {
+				out[i].hexacle = *d.Hexacle
+			}
+		}
+		return out, nil
+	}
+	ns, err := memoCall(ctx, x, ovhapi.RouteStreetNumbers, req, func(ctx context.Context) ([]string, error) {
+		return x.r.svc.StreetNumbers(ctx, req)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]numberEntry, len(ns))
+	for i, n := range ns {
+		out[i].number = n
+	}
+	return out, nil
+}
+
+// canonNumber compares OVH numbers with parsed candidates: uppercase, no
+// spaces, no leading zeros ("012 b" → "12B").
+func canonNumber(s string) string {
+	s = strings.ToUpper(strings.Join(strings.Fields(s), ""))
+	t := strings.TrimLeft(s, "0")
+	if t == "" || t[0] < '0' || t[0] > '9' {
+		if s != "" && strings.Trim(s, "0") == "" {
+			return "0"
+		}
+		return t
+	}
+	return t
+}
+
+// digitsOf returns the leading digits of a canonical number ("12B" → "12").
+func digitsOf(s string) string {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return s[:i]
+}
+
+// matchNumber tries the parsed candidates in order against OVH's list. A
+// suffixed number never silently falls back to the bare one.
+func (x *run) matchNumber(num address.Number, nums []numberEntry, st ovhapi.Street) (string, string, bool) {
+	index := make(map[string]int, len(nums))
+	for i, n := range nums {
+		k := canonNumber(n.number)
+		if _, ok := index[k]; !ok {
+			index[k] = i
+		}
+	}
+	for i, cand := range num.Candidates {
+		if j, ok := index[canonNumber(cand)]; ok {
+			n := nums[j]
+			how := ""
+			if len(num.Candidates) > 1 {
+				how = fmt.Sprintf(" (candidate %d of %s: %s)", i+1, strings.Join(num.Candidates, ","), num.Raw)
+			}
+			x.step(numbersStep(x.r.opts.Hexacle), "%s: %d numbers; chose %s%s", st.StreetCode, len(nums), n.number, how)
+			return n.number, n.hexacle, true
+		}
+	}
+	first := canonNumber(num.Candidates[0])
+	reason := fmt.Sprintf("number %s not in OVH list of %s (%d numbers)", first, st.StreetName, len(nums))
+	if d := digitsOf(first); d != first && d != "" {
+		if _, ok := index[d]; ok {
+			reason = fmt.Sprintf("number %s not in OVH list (%s exists)", first, d)
+		}
+	} else {
+		var near []string
+		for _, n := range nums {
+			if c := canonNumber(n.number); digitsOf(c) == first && c != first {
+				near = append(near, n.number)
+			}
+		}
+		if len(near) > 0 {
+			reason = fmt.Sprintf("number %s not in OVH list (%s exists)", first, strings.Join(near, ", "))
+		}
+	}
+	x.step(numbersStep(x.r.opts.Hexacle), "%s: %d numbers; %s", st.StreetCode, len(nums), reason)
+	x.notFound(MatchStreet, "%s", reason)
+	return "", "", false
+}
+
+// streetLevel handles rows without a usable house number.
+func (x *run) streetLevel(ctx context.Context, st ovhapi.Street, alt, why string) {
+	if !x.r.opts.StreetLevel {
+		x.notFound(MatchStreet, "%s: street-level match %s %s only", why, st.StreetName, st.StreetCode)
+		return
+	}
+	nums, err := x.numbers(ctx, st.StreetCode, alt)
+	if err != nil {
+		x.fail(numbersStep(x.r.opts.Hexacle), err)
+		return
+	}
+	if len(nums) == 0 {
+		x.notFound(MatchStreet, "%s and OVH lists no number in %s", why, st.StreetName)
+		return
+	}
+	n := nums[0]
+	x.step("street-level", "%s: testing %s at its first listed number %s", why, st.StreetName, n.number)
+	x.testAddressEndpoints(ctx, st.StreetCode, alt, n.number, n.hexacle)
+	x.finishOffers()
+	x.out.Reason = "street level (" + why + ", tested number " + n.number + "): " + x.out.Reason
+	x.out.Match = MatchStreet
+}
+
+// testAddressEndpoints tests the buildings of an address, then the address
+// itself (neighbour copper line) when no fiber offer came out.
+func (x *run) testAddressEndpoints(ctx context.Context, code, alt, number, hexacle string) {
+	breq := ovhapi.BuildingsRequest{StreetCode: code, StreetAltCode: alt, StreetNumber: number, Hexacle: hexacle}
+	bs, err := memoCall(ctx, x, ovhapi.RouteBuildings, breq, func(ctx context.Context) ([]ovhapi.Building, error) {
+		return x.r.svc.Buildings(ctx, breq)
+	})
+	if err != nil {
+		x.errs = append(x.errs, err)
+		x.step("buildings", "%s/%s: error: %v", code, number, err)
+	} else {
+		x.step("buildings", "%s/%s: %d building(s) %s", code, number, len(bs), buildingRefs(bs))
+		for _, b := range bs {
+			if b.Reference != "" {
+				x.testBuilding(ctx, b.Reference)
+			}
+		}
+	}
+	if len(bs) > 0 && hasEligible(x.out.Offers, x.r.opts.Offers...) {
+		return
+	}
+	endpoint := code + "/" + number
+	treq := ovhapi.TestAddressRequest{StreetCode: code, StreetAltCode: alt, StreetNumber: number, Hexacle: hexacle}
+	t, err := memoCall(ctx, x, ovhapi.RouteTestAddress, treq, func(ctx context.Context) (*ovhapi.EligibilityTest, error) {
+		return x.r.svc.TestAddress(ctx, treq)
+	})
+	if err != nil {
+		x.errs = append(x.errs, err)
+		x.step("test/address", "%s: error: %v", endpoint, err)
+		return
+	}
+	x.record(t, endpoint, EndpointAddress)
+	x.step("test/address", "%s: %s", endpoint, summarize(convertOffers(t, endpoint, EndpointAddress)))
+}

@@ -1,0 +1,63 @@
+package store
+
+import (
+	"container/list"
+	"sync"
+	"time"
+)
+
+// DefaultMemoryEntries bounds the in-memory layer: about 10,000 hot answers
+// (a few MB) spare SQLite reads for keys asked again and again in one run.
+const DefaultMemoryEntries = 10000
+
+// lru is a bounded least-recently-used map of answers.
+type lru struct {
+	mu    sync.Mutex
+	max   int
+	order *list.List // front = most recent; values are *memEntry
+	items map[string]*list.Element
+}
+
+type memEntry struct {
+	key     string
+	result  []byte
+	created time.Time
+}
+
+func newLRU(max int) *lru {
+	return &lru{max: max, order: list.New(), items: make(map[string]*list.Element, min(max, 1024))}
+}
+
+func (l *lru) get(key string) (memEntry, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	el, ok := l.items[key]
+	if !ok {
+		return memEntry{}, false
+	}
+	l.order.MoveToFront(el)
+	return *el.Value.(*memEntry), true
+}
+
+func (l *lru) put(key string, result []byte, created time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if el, ok := l.items[key]; ok {
+		e := el.Value.(*memEntry)
+		e.result, e.created = result, created
+		l.order.MoveToFront(el)
+		return
+	}
+	l.items[key] = l.order.PushFront(&memEntry{key: key, result: result, created: created})
+	for l.order.Len() > l.max {
+		old := l.order.Back()
+		l.order.Remove(old)
+		delete(l.items, old.Value.(*memEntry).key)
+	}
+}
+
+func (l *lru) len() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.order.Len()
+}

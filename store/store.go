@@ -1,0 +1,439 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"modernc.org/sqlite"
+)
+
+// schemaVersion is kept in PRAGMA user_version; another value means the file
+// was written by an incompatible version (a *CorruptError, the CLI may clear it).
+const schemaVersion = 1
+
+// busyTimeout is how long a statement waits for another process's lock
+// before failing; tests shorten it.
+var busyTimeout = 10 * time.Second
+
+// SQLite primary result codes (modernc.org/sqlite/lib), compared after
+// masking the extended bits.
+const (
+	sqliteBusy    = 5
+	sqliteLocked  = 6
+	sqliteCorrupt = 11
+	sqliteNotADB  = 26
+)
+
+const schema = `
+CREATE TABLE IF NOT EXISTS answers (
+	key      TEXT PRIMARY KEY,
+	endpoint TEXT NOT NULL,
+	route    TEXT NOT NULL,
+	body     TEXT NOT NULL,
+	result   BLOB NOT NULL,
+	created  INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS answers_route_created ON answers(route, created);
+CREATE TABLE IF NOT EXISTS runs (
+	id       INTEGER PRIMARY KEY AUTOINCREMENT,
+	endpoint TEXT NOT NULL,
+	started  INTEGER NOT NULL,
+	ended    INTEGER NOT NULL,
+	hits     INTEGER NOT NULL,
+	misses   INTEGER NOT NULL,
+	shared   INTEGER NOT NULL,
+	errors   INTEGER NOT NULL
+);`
+
+// answerColumns is what an existing answers table must have, in order.
+var answerColumns = []string{"key", "endpoint", "route", "body", "result", "created"}
+
+// Store is one cache file. It is safe for concurrent use, and several
+// processes may open the same file.
+type Store struct {
+	path string
+	db   *sql.DB
+	get  *sql.Stmt
+	put  *sql.Stmt
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// CorruptError means the file is not a usable cache: not a SQLite database,
+// a damaged one, or one with another schema. Callers may go on without a
+// cache, or remove the file.
+type CorruptError struct {
+	Path   string
+	Reason string
+	Err    error
+}
+
+func (e *CorruptError) Error() string {
+	return fmt.Sprintf("cache %s is corrupt (%s); remove it or run 'eligibility cache clear'", e.Path, e.Reason)
+}
+func (e *CorruptError) Unwrap() error { return e.Err }
+
+// LockedError means another process held the file locked for longer than
+// the busy timeout.
+type LockedError struct {
+	Path string
+	Err  error
+}
+
+func (e *LockedError) Error() string {
+	return fmt.Sprintf("cache %s is locked by another process: %v", e.Path, e.Err)
+}
+func (e *LockedError) Unwrap() error { return e.Err }
+
+// DefaultPath is os.UserCacheDir()/eligibility/cache.db, or sandbox-cache.db
+// for the simulator (its answers are keyed by endpoint anyway; a separate
+// file keeps the real cache's stats clean).
+func DefaultPath(sandbox bool) (string, error) {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("cache directory: %w", err)
+	}
+	name := "cache.db"
+	if sandbox {
+		name = "sandbox-cache.db"
+	}
+	return filepath.Join(dir, "eligibility", name), nil
+}
+
+// Open opens (creating it and its directory if needed) the cache at path.
+// It returns a *CorruptError if the file is not a cache of this version and
+// a *LockedError if another process keeps it locked.
+func Open(path string) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("cache: empty path")
+	}
+	if strings.ContainsAny(path, "?#") {
+		// The driver reads what follows '?' as its own options.
+		return nil, fmt.Errorf("cache %s: path may not contain '?' or '#'", path)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("cache %s: %w", path, err)
+	}
+	// synchronous=NORMAL in WAL mode survives a killed process (only a power
+	// loss may drop the last commits), at a fraction of FULL's fsyncs.
+	dsn := fmt.Sprintf("%s?_busy_timeout=%d&_journal_mode=WAL&_synchronous=NORMAL",
+		path, busyTimeout.Milliseconds())
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("cache %s: %w", path, err)
+	}
+	s := &Store{path: path, db: db}
+	if err := s.init(); err != nil {
+		db.Close()
+		return nil, classify(path, err)
+	}
+	return s, nil
+}
+
+func (s *Store) init() error {
+	ctx := context.Background()
+	// One connection does the schema work so the checks and the creation see
+	// the same transaction; BEGIN IMMEDIATE serialises two processes creating
+	// the same new file.
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		return err
+	}
+	commit := false
+	defer func() {
+		if !commit {
+			conn.ExecContext(ctx, "ROLLBACK")
+		}
+	}()
+	var version int
+	if err := conn.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return err
+	}
+	switch version {
+	case 0:
+		var tables int
+		if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&tables); err != nil {
+			return err
+		}
+		if tables != 0 {
+			return &CorruptError{Path: s.path, Reason: "a SQLite database that is not an eligibility cache"}
+		}
+		if _, err := conn.ExecContext(ctx, schema); err != nil {
+			return err
+		}
+		if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", schemaVersion)); err != nil {
+			return err
+		}
+	case schemaVersion:
+		if err := checkColumns(ctx, conn); err != nil {
+			return &CorruptError{Path: s.path, Reason: err.Error()}
+		}
+	default:
+		return &CorruptError{Path: s.path, Reason: fmt.Sprintf("schema version %d, want %d", version, schemaVersion)}
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return err
+	}
+	commit = true
+
+	if s.get, err = s.db.PrepareContext(ctx, "SELECT result, created FROM answers WHERE key = ?"); err != nil {
+		return err
+	}
+	s.put, err = s.db.PrepareContext(ctx,
+		"INSERT OR REPLACE INTO answers(key, endpoint, route, body, result, created) VALUES (?, ?, ?, ?, ?, ?)")
+	return err
+}
+
+func checkColumns(ctx context.Context, conn *sql.Conn) error {
+	rows, err := conn.QueryContext(ctx, "SELECT name FROM pragma_table_info('answers')")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return err
+		}
+		got = append(got, n)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if strings.Join(got, ",") != strings.Join(answerColumns, ",") {
+		return fmt.Errorf("answers columns %v, want %v", got, answerColumns)
+	}
+	return nil
+}
+
+// classify turns driver errors into *CorruptError / *LockedError.
+func classify(path string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var ce *CorruptError
+	var le *LockedError
+	if errors.As(err, &ce) || errors.As(err, &le) {
+		return err
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqliteNotADB:
+			return &CorruptError{Path: path, Reason: "not a SQLite database", Err: err}
+		case sqliteCorrupt:
+			return &CorruptError{Path: path, Reason: "damaged database", Err: err}
+		case sqliteBusy, sqliteLocked:
+			return &LockedError{Path: path, Err: err}
+		}
+	}
+	return fmt.Errorf("cache %s: %w", path, err)
+}
+
+// Path is the file the store was opened on.
+func (s *Store) Path() string { return s.path }
+
+// Close closes the database (the WAL is checkpointed by SQLite when the last
+// connection of the last process goes).
+func (s *Store) Close() error {
+	if s == nil {
+		return nil
+	}
+	s.closeOnce.Do(func() {
+		if s.get != nil {
+			s.get.Close()
+		}
+		if s.put != nil {
+			s.put.Close()
+		}
+		s.closeErr = s.db.Close()
+	})
+	return s.closeErr
+}
+
+// lookup returns the stored answer for key and when it was stored.
+func (s *Store) lookup(ctx context.Context, key string) (result []byte, created time.Time, ok bool, err error) {
+	var unix int64
+	err = s.get.QueryRowContext(ctx, key).Scan(&result, &unix)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, time.Time{}, false, nil
+	}
+	if err != nil {
+		return nil, time.Time{}, false, classify(s.path, err)
+	}
+	return result, time.Unix(unix, 0), true, nil
+}
+
+// save commits one answer on its own (autocommit), so it survives a kill
+// the moment this returns.
+func (s *Store) save(ctx context.Context, key, endpoint, route, body string, result []byte, created time.Time) error {
+	if result == nil {
+		result = []byte{} // NOT NULL: nil would bind as NULL
+	}
+	_, err := s.put.ExecContext(ctx, key, endpoint, route, body, result, created.Unix())
+	return classify(s.path, err)
+}
+
+// RouteStats describes the entries of one route.
+type RouteStats struct {
+	Entries        int64
+	Oldest, Newest time.Time
+}
+
+// RunStats is what a run recorded with (*Cached).SaveRunStats.
+type RunStats struct {
+	Endpoint                     string
+	Started, Ended               time.Time
+	Hits, Misses, Shared, Errors int64
+}
+
+// HitRate is hits / (hits + misses); shared calls are neither (they waited
+// for an in-flight miss). 0 when nothing was asked.
+func (r RunStats) HitRate() float64 {
+	if r.Hits+r.Misses == 0 {
+		return 0
+	}
+	return float64(r.Hits) / float64(r.Hits+r.Misses)
+}
+
+// TableStats describes the whole file.
+type TableStats struct {
+	Path           string
+	Size           int64 // database + WAL, bytes
+	Entries        int64
+	Oldest, Newest time.Time // zero when empty
+	ByRoute        map[string]RouteStats
+	ByEndpoint     map[string]int64
+	LastRun        *RunStats // nil if no run was recorded
+}
+
+// Stats reads the table statistics and the last recorded run.
+func (s *Store) Stats() (TableStats, error) {
+	ctx := context.Background()
+	ts := TableStats{Path: s.path, ByRoute: map[string]RouteStats{}, ByEndpoint: map[string]int64{}}
+	for _, p := range []string{s.path, s.path + "-wal"} {
+		if fi, err := os.Stat(p); err == nil {
+			ts.Size += fi.Size()
+		}
+	}
+	rows, err := s.db.QueryContext(ctx, "SELECT route, count(*), min(created), max(created) FROM answers GROUP BY route")
+	if err != nil {
+		return ts, classify(s.path, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var route string
+		var n, lo, hi int64
+		if err := rows.Scan(&route, &n, &lo, &hi); err != nil {
+			return ts, classify(s.path, err)
+		}
+		rs := RouteStats{Entries: n, Oldest: time.Unix(lo, 0), Newest: time.Unix(hi, 0)}
+		ts.ByRoute[route] = rs
+		ts.Entries += n
+		if ts.Oldest.IsZero() || rs.Oldest.Before(ts.Oldest) {
+			ts.Oldest = rs.Oldest
+		}
+		if rs.Newest.After(ts.Newest) {
+			ts.Newest = rs.Newest
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return ts, classify(s.path, err)
+	}
+	rows.Close()
+
+	erows, err := s.db.QueryContext(ctx, "SELECT endpoint, count(*) FROM answers GROUP BY endpoint")
+	if err != nil {
+		return ts, classify(s.path, err)
+	}
+	defer erows.Close()
+	for erows.Next() {
+		var ep string
+		var n int64
+		if err := erows.Scan(&ep, &n); err != nil {
+			return ts, classify(s.path, err)
+		}
+		ts.ByEndpoint[ep] = n
+	}
+	if err := erows.Err(); err != nil {
+		return ts, classify(s.path, err)
+	}
+
+	var r RunStats
+	var started, ended int64
+	err = s.db.QueryRowContext(ctx,
+		"SELECT endpoint, started, ended, hits, misses, shared, errors FROM runs ORDER BY id DESC LIMIT 1").
+		Scan(&r.Endpoint, &started, &ended, &r.Hits, &r.Misses, &r.Shared, &r.Errors)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return ts, classify(s.path, err)
+	default:
+		r.Started, r.Ended = time.Unix(started, 0), time.Unix(ended, 0)
+		ts.LastRun = &r
+	}
+	return ts, nil
+}
+
+func (s *Store) saveRun(ctx context.Context, r RunStats) error {
+	_, err := s.db.ExecContext(ctx,
+		"INSERT INTO runs(endpoint, started, ended, hits, misses, shared, errors) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		r.Endpoint, r.Started.Unix(), r.Ended.Unix(), r.Hits, r.Misses, r.Shared, r.Errors)
+	if err != nil {
+		return classify(s.path, err)
+	}
+	// Only the recent history matters ("hit rate of the last run").
+	_, err = s.db.ExecContext(ctx, "DELETE FROM runs WHERE id <= (SELECT max(id) FROM runs) - 100")
+	return classify(s.path, err)
+}
+
+// Prune deletes the answers stored more than olderThan ago, whatever their
+// route, and returns how many went.
+func (s *Store) Prune(olderThan time.Duration) (int64, error) {
+	return s.exec("DELETE FROM answers WHERE created < ?", time.Now().Add(-olderThan).Unix())
+}
+
+// PruneExpired deletes the answers past their TTL (test routes after
+// ttlTest, searches after ttlSearch; zero picks the default).
+func (s *Store) PruneExpired(ttlSearch, ttlTest time.Duration) (int64, error) {
+	o := Options{TTLSearch: ttlSearch, TTLTest: ttlTest}.withDefaults()
+	now := time.Now()
+	return s.exec(`DELETE FROM answers WHERE
+		(route LIKE '/connectivity/eligibility/test%' AND created <= ?) OR
+		(route NOT LIKE '/connectivity/eligibility/test%' AND created <= ?)`,
+		now.Add(-o.TTLTest).Unix(), now.Add(-o.TTLSearch).Unix())
+}
+
+// Clear deletes every answer and the run history, and gives the space back.
+func (s *Store) Clear() error {
+	if _, err := s.exec("DELETE FROM answers"); err != nil {
+		return err
+	}
+	if _, err := s.exec("DELETE FROM runs"); err != nil {
+		return err
+	}
+	_, err := s.exec("VACUUM")
+	return err
+}
+
+func (s *Store) exec(query string, args ...any) (int64, error) {
+	res, err := s.db.ExecContext(context.Background(), query, args...)
+	if err != nil {
+		return 0, classify(s.path, err)
+	}
+	n, _ := res.RowsAffected()
+	return n, nil
+}
