@@ -26,7 +26,7 @@ var streetTypes = []streetType{
 	{"DOMAINE", "DOM", nil},
 	{"ESPLANADE", "ESP", []string{"ESPL"}},
 	{"FAUBOURG", "FG", []string{"FBG", "FBOURG"}},
-	{"GRANDE RUE", "GR", []string{"GDE RUE", "GD RUE", "GRAND RUE", "GRAND RUE"}},
+	{"GRANDE RUE", "GR", []string{"GDE RUE", "GD RUE", "GRAND RUE"}},
 	{"HAMEAU", "HAM", []string{"HAMEAUX"}},
 	{"IMPASSE", "IMP", nil},
 	{"JARDIN", "JARD", []string{"JARDINS"}},
@@ -153,8 +153,15 @@ var stopWords = map[string]bool{
 	"AU": true, "AUX": true, "A": true, "ET": true, "EN": true, "SUR": true, "SOUS": true, "LEZ": true,
 }
 
-// titleWords weigh less than proper names: "RUE MARECHAL JOFFRE" is "RUE JOFFRE".
-var titleWords = map[string]bool{}
+// titleWords are ranks and honorifics: they weigh less than proper names,
+// "RUE MARECHAL JOFFRE" is "RUE JOFFRE". GRAND, PETIT, SAINT are not: they
+// tell "LA GRANDE VIGNE" from "LA VIGNE".
+var titleWords = map[string]bool{
+	"GENERAL": true, "MARECHAL": true, "DOCTEUR": true, "PRESIDENT": true, "COMMANDANT": true,
+	"LIEUTENANT": true, "COLONEL": true, "CAPITAINE": true, "PROFESSEUR": true, "MONSEIGNEUR": true,
+	"ADJUDANT": true, "SERGENT": true, "AMIRAL": true, "ABBE": true, "CHANOINE": true, "INGENIEUR": true,
+	"MADAME": true, "MADEMOISELLE": true, "PERE": true, "CARDINAL": true, "CHANCELIER": true,
+}
 
 var (
 	typeIndex     = map[string][]string{} // folded spelling → canonical readings ("" = not a type)
@@ -190,11 +197,6 @@ func init() {
 	}
 	for _, t := range titles {
 		titleShort[t.long] = t.short
-		if t.long != "SUR" && t.long != "SOUS" {
-			for _, w := range strings.Fields(t.long) {
-				titleWords[w] = true
-			}
-		}
 		for _, k := range append([]string{t.short}, t.also...) {
 			titleIndex[k] = strings.Fields(t.long)
 			if n := len(strings.Fields(k)); n > maxTitleWords {
@@ -202,11 +204,6 @@ func init() {
 			}
 		}
 	}
-	// SAINT is part of many proper names: weigh it as a name, not a title.
-	delete(titleWords, "SAINT")
-	delete(titleWords, "SAINTE")
-	delete(titleWords, "NOTRE")
-	delete(titleWords, "DAME")
 }
 
 // leadingType returns the canonical readings of the street type the words
@@ -214,7 +211,6 @@ func init() {
 func leadingType(words []string) ([]string, int) {
 	for n := min(maxTypeWords, len(words)); n > 0; n-- {
 		if r, ok := typeIndex[strings.Join(words[:n], " ")]; ok {
-			// "LIEU" alone is a type only when "DIT" is absent because cut off.
 			return r, n
 		}
 	}

@@ -12,9 +12,11 @@ var cityTitles = map[string]string{
 // cityForm is a commune name cleaned (CEDEX, arrondissement) and folded
 // with its abbreviations expanded.
 type cityForm struct {
-	canon string
-	toks  []ntok
-	arr   int
+	canon   string
+	nospace string // canon without spaces
+	noArt   string // canon without a leading article
+	toks    []ntok
+	arr     int
 }
 
 func prepareCity(s string) cityForm {
@@ -33,6 +35,8 @@ func prepareCity(s string) cityForm {
 		exp = append(exp, w)
 	}
 	f := cityForm{canon: strings.Join(exp, " "), arr: arr}
+	f.nospace = strings.ReplaceAll(f.canon, " ", "")
+	f.noArt = dropArticle(f.canon)
 	for _, w := range exp {
 		t := newTok(canonWord(w), nil)
 		if w == "SAINT" || w == "SAINTE" {
@@ -45,11 +49,26 @@ func prepareCity(s string) cityForm {
 
 // CityScore compares a city as written in a file with a candidate commune
 // or locality name: 1 when equal once folded (ST = SAINT, CEDEX ignored),
-// 0.92 for a name truncated by a legacy file ("SAINT DIDIER SUR
+// 0.9–0.92 for a name truncated by a legacy file ("SAINT DIDIER SUR
 // CHALARONN"), otherwise a token similarity capped at 0.9. Two different
 // arrondissements of Paris, Lyon or Marseille score at most 0.6.
 func CityScore(input, candidate string) float64 {
-	a, b := prepareCity(input), prepareCity(candidate)
+	return PrepareCity(input).Score(PrepareCity(candidate))
+}
+
+// PreparedCity is a commune name analysed for CityScore: prepare the names
+// of a zip once and score every row's city against them.
+type PreparedCity struct{ f cityForm }
+
+// PrepareCity analyses a city or candidate name for PreparedCity.Score.
+func PrepareCity(name string) PreparedCity { return PreparedCity{prepareCity(name)} }
+
+// Empty reports whether nothing of the name is left once cleaned.
+func (p PreparedCity) Empty() bool { return p.f.canon == "" }
+
+// Score is CityScore(input, candidate) with p the input (the row's city).
+func (p PreparedCity) Score(candidate PreparedCity) float64 {
+	a, b := p.f, candidate.f
 	if a.canon == "" || b.canon == "" {
 		return 0
 	}
@@ -64,18 +83,20 @@ func cityScore(a, b cityForm) float64 {
 	if a.canon == b.canon {
 		return 1
 	}
-	if strings.ReplaceAll(a.canon, " ", "") == strings.ReplaceAll(b.canon, " ", "") {
+	if a.nospace == b.nospace {
 		return 0.98
 	}
-	if dropArticle(a.canon) == dropArticle(b.canon) {
+	if a.noArt == b.noArt {
 		return 0.95 // "ABERGEMENT CLEMENCIAT" for "L ABERGEMENT CLEMENCIAT"
 	}
-	short, long := a.canon, b.canon
-	if len(short) > len(long) {
-		short, long = long, short
+	if truncated(a.canon, b.canon, 1000) {
+		return 0.92 // cut inside a word
 	}
-	if len(short) >= 20 && strings.HasPrefix(long, short) {
-		return 0.92
+	if truncated(a.canon, b.canon, 20) {
+		return 0.9 // cut between words: an exact shorter commune still wins
+	}
+	if a.canon > b.canon {
+		a, b = b, a
 	}
 	return 0.9 * nameSim(a.toks, b.toks)
 }

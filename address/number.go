@@ -154,7 +154,7 @@ func excelFloat(s string) string {
 // in its own column (rep, suffixe): ("12 bis", "") and ("12", "BIS") both give
 // Candidates ["12B"]. Ranges give both ends ("12-14" → "12", "14"), leading
 // zeros and Excel float tails are dropped, BAN pseudo-numbers 5xxx/9xxx are
-// Pseudo. Garbage or empty input is not Valid.
+// Pseudo. Garbage, empty input and 0 are not Valid.
 func ParseNumber(number, suffix string) Number {
 	n := Number{Raw: strings.TrimSpace(number)}
 	if sfx := strings.TrimSpace(suffix); sfx != "" {
@@ -190,11 +190,8 @@ func ParseNumber(number, suffix string) Number {
 	}
 	for _, it := range items {
 		d := strings.TrimLeft(it.digits, "0")
-		if d == "" {
-			d = "0"
-		}
-		if len(d) > 4 {
-			continue // a zip or an identifier, not a house number
+		if d == "" || len(d) > 4 {
+			continue // 0 means "no number" in most files; 5+ digits is a zip or an id
 		}
 		c := d + it.suf
 		dup := false

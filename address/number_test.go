@@ -46,7 +46,9 @@ func TestParseNumber(t *testing.T) {
 		// lost zeros, Excel floats
 		{"0012", "", []string{"12"}, false},
 		{"007", "", []string{"7"}, false},
-		{"0", "", []string{"0"}, false},
+		{"0", "", nil, false},
+		{"000", "", nil, false},
+		{"0-2", "", []string{"2"}, false},
 		{"163,0000000000", "", []string{"163"}, false}, // validateur-bal sample
 		{"12.0", "", []string{"12"}, false},
 		{"12,00", "", []string{"12"}, false},

@@ -357,7 +357,9 @@ func stripCompany(ts []token, p *Parts) []token {
 				return ts
 			}
 		}
-		p.Stripped = append(p.Stripped, strings.Trim(joinRaw(ts[:i]), " ,;"))
+		if c := strings.Trim(joinRaw(ts[:i]), " ,;"); Fold(c) != "" {
+			p.Stripped = append(p.Stripped, c)
+		}
 		return ts[i:]
 	}
 	return ts

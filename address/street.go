@@ -1,9 +1,6 @@
 package address
 
-import (
-	"sort"
-	"strings"
-)
+import "strings"
 
 // Score levels. A folded-equal name is 1; a name equal once abbreviations,
 // titles and elisions are expanded scores scoreCanonical; everything else is
@@ -14,7 +11,7 @@ const (
 	scoreStemOnly  = 0.97 // plural or glued-word difference ("CITE" / "CITES")
 
 	weightStop  = 0.1 // DE, DU, LA, L …
-	weightTitle = 0.3 // GENERAL, MARECHAL, DOCTEUR …
+	weightTitle = 0.2 // GENERAL, MARECHAL, DOCTEUR …
 	weightName  = 1.0
 
 	typeMissing  = 0.9  // "des Lilas" against "RUE DES LILAS"
@@ -55,10 +52,10 @@ func PrepareStreet(name string) Prepared {
 	if f == "" {
 		return p
 	}
-	words := strings.Fields(f)
+	words := dropUnits(strings.Fields(f))
 	types, n := leadingType(words)
-	if n == 0 || n == len(words) && len(types) == 1 && types[0] == "LIEU DIT" && n == 1 {
-		types, n = []string{""}, 0
+	if n == 0 || n == len(words) && types[0] == "LIEU DIT" {
+		types, n = []string{""}, 0 // a place called "LIEU" is no empty lieu-dit
 	}
 	for _, t := range types {
 		rest := words[n:]
@@ -91,6 +88,49 @@ func (p Prepared) Canonical() string {
 	return p.readings[0].canon
 }
 
+// streetUnits introduce a building, staircase or flat written after a
+// street name in a street cell ("rue X bât B", "rue X 3e étage"): OVH names
+// never carry them.
+var streetUnits = map[string]bool{
+	"BAT": true, "BATIMENT": true, "APPT": true, "APPARTEMENT": true, "ESC": true, "ESCALIER": true,
+}
+
+// dropUnits removes unit mentions after the first word; it returns words
+// itself when there is none.
+func dropUnits(words []string) []string {
+	drop := func(i int) int {
+		w := words[i]
+		switch {
+		case i == 0 || i+1 >= len(words):
+			return 0
+		case streetUnits[w] && len(words[i+1]) <= 4:
+			return 2
+		case isFloorOrdinal(w) && words[i+1] == "ETAGE":
+			return 2
+		case (w == "BP" || w == "CS" || w == "TSA" || w == "CIDEX") && allDigits(words[i+1]):
+			return 2
+		}
+		return 0
+	}
+	var out []string
+	for i := 0; i < len(words); i++ {
+		if n := drop(i); n > 0 {
+			if out == nil {
+				out = append([]string(nil), words[:i]...)
+			}
+			i += n - 1
+			continue
+		}
+		if out != nil {
+			out = append(out, words[i])
+		}
+	}
+	if out == nil {
+		return words
+	}
+	return out
+}
+
 var ordinalSuffixes = []string{"IEME", "EME", "ERE", "ER", "EM", "NDE", "ND", "E"}
 
 var romans = map[string]string{
@@ -98,6 +138,10 @@ var romans = map[string]string{
 	"XII": "12", "XIII": "13", "XIV": "14", "XV": "15", "XVI": "16", "XVII": "17", "XVIII": "18",
 	"XIX": "19", "XX": "20", "IER": "1", "IERE": "1", "PREMIER": "1", "PREMIERE": "1", "DEUXIEME": "2",
 	"SECOND": "2", "SECONDE": "2", "TROISIEME": "3",
+	// number words of dates in names: "RUE DU ONZE NOVEMBRE"
+	"DEUX": "2", "TROIS": "3", "QUATRE": "4", "CINQ": "5", "SIX": "6", "SEPT": "7", "HUIT": "8",
+	"DIX": "10", "ONZE": "11", "DOUZE": "12", "TREIZE": "13", "QUATORZE": "14", "QUINZE": "15",
+	"SEIZE": "16", "VINGT": "20", "TRENTE": "30",
 }
 
 // canonWord maps ordinals ("1ER", "IER", "PREMIER") to digits and the
@@ -196,10 +240,14 @@ func (p Prepared) Score(input Prepared) float64 {
 	if p.folded == input.folded {
 		return 1
 	}
+	a, b := p, input
+	if a.folded > b.folded {
+		a, b = b, a // the same arithmetic both ways: Score is exactly symmetric
+	}
 	best := 0.0
-	for i := range p.readings {
-		for j := range input.readings {
-			if s := scoreReadings(&p.readings[i], &input.readings[j]); s > best {
+	for i := range a.readings {
+		for j := range b.readings {
+			if s := scoreReadings(&a.readings[i], &b.readings[j]); s > best {
 				best = s
 			}
 		}
@@ -222,14 +270,26 @@ func scoreReadings(a, b *reading) float64 {
 		ns = scoreStemOnly
 	}
 	s := scoreCanonical * ns * typeFactor(a.typ, b.typ)
-	short, long := a.canon, b.canon
-	if len(short) > len(long) {
-		short, long = long, short
-	}
-	if len(short) >= 20 && strings.HasPrefix(long, short) && s < scoreTruncated {
+	if truncated(a.canon, b.canon, 30) && s < scoreTruncated {
 		s = scoreTruncated
 	}
 	return s
+}
+
+// truncated reports whether one name is the other cut by a length limit
+// (AFNOR 32, legacy files 26, La Poste 38): a prefix of at least 20
+// characters ending inside a word, or one of at least boundary characters
+// ending between words. "RUE DU GENERAL DE GAULLE" is not a truncated
+// "RUE DU GENERAL DE GAULLE PROLONGEE".
+func truncated(a, b string, boundary int) bool {
+	short, long := a, b
+	if len(short) > len(long) {
+		short, long = long, short
+	}
+	if len(short) < 20 || len(short) == len(long) || !strings.HasPrefix(long, short) {
+		return false
+	}
+	return long[len(short)] != ' ' || len(short) >= boundary
 }
 
 func typeFactor(a, b string) float64 {
@@ -280,13 +340,18 @@ func nameSim(a, b []ntok) float64 {
 			}
 		}
 	}
-	sort.SliceStable(pairs, func(x, y int) bool { return pairs[x].s > pairs[y].s })
+	// insertion sort, stable, best first (few pairs; no allocation)
+	for x := 1; x < len(pairs); x++ {
+		for y := x; y > 0 && pairs[y].s > pairs[y-1].s; y-- {
+			pairs[y], pairs[y-1] = pairs[y-1], pairs[y]
+		}
+	}
 	var usedA, usedB uint64
 	matched := 0.0
 	var kept [64]pair
 	nk := 0
 	for _, pr := range pairs {
-		if pr.i >= 64 || pr.j >= 64 {
+		if pr.i >= 64 || pr.j >= 64 { // names of 64+ words: ignore the tail
 			continue
 		}
 		if usedA&(1<<pr.i) != 0 || usedB&(1<<pr.j) != 0 {
@@ -303,7 +368,11 @@ func nameSim(a, b []ntok) float64 {
 	sim := matched / total
 	// order: pairs sorted by i must have increasing j
 	ks := kept[:nk]
-	sort.Slice(ks, func(x, y int) bool { return ks[x].i < ks[y].i })
+	for x := 1; x < len(ks); x++ {
+		for y := x; y > 0 && ks[y].i < ks[y-1].i; y-- {
+			ks[y], ks[y-1] = ks[y-1], ks[y]
+		}
+	}
 	for k := 1; k < len(ks); k++ {
 		if ks[k].j < ks[k-1].j {
 			sim *= 0.95
@@ -342,8 +411,8 @@ func tokSim(a, b *ntok) float64 {
 		}
 		return 0
 	}
-	if la < 4 || lb < 4 {
-		return 0
+	if la < 4 || lb < 4 || 10*abs(la-lb) > 3*max(la, lb) {
+		return 0 // too short for typos, or too different in length to reach 0.7
 	}
 	r := 1 - float64(levenshtein(a.s, b.s))/float64(max(la, lb))
 	if r < 0.7 {
@@ -482,4 +551,11 @@ func abbreviateTitles(words []string) string {
 		b = append(b, words[i])
 	}
 	return strings.Join(b, " ")
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }

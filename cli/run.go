@@ -148,10 +148,15 @@ func cmdRun(ctx context.Context, env *Env, args []string) int {
 	return ExitOK
 }
 
-// inputError turns a column-mapping error into a usage error (exit 2).
+// inputError turns a column-mapping or dialect-option error into a usage
+// error (exit 2): the user fixes it with --columns, --encoding, …
 func inputError(err error) error {
-	var ce *readers.ColumnError
-	if errors.As(err, &ce) {
+	var (
+		ce *readers.ColumnError
+		ue *readers.UsableError
+		oe *readers.OptionError
+	)
+	if errors.As(err, &ce) || errors.As(err, &ue) || errors.As(err, &oe) {
 		return &UsageError{Msg: err.Error()}
 	}
 	return err

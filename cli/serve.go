@@ -21,16 +21,12 @@ func cmdServe(ctx context.Context, env *Env, args []string) int {
 	fs := newFlagSet(env, "serve", "[flags]")
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address; a non-loopback address requires --token")
 	data := fs.String("data", "", "directory for the job database and files (default: user cache dir/eligibility/web)")
-	endpoint := fs.String("endpoint", engine.DefaultEndpoint, "OVH API endpoint: ovh-eu, ovh-ca, … or a URL")
-	sandbox := fs.Bool("sandbox", false, "use the embedded API simulator instead of OVH")
 	token := fs.String("token", "", "access token asked by the login page or as 'Authorization: Bearer'")
 	maxUpload := fs.String("max-upload", "50MB", "largest accepted upload")
 	jobTTL := fs.Duration("job-ttl", web.DefaultJobTTL, "finished jobs and their files are deleted after this")
-	rate := fs.Float64("rate", 0, "API requests per second, shared by all jobs (0 = default, < 0 = unlimited)")
-	burst := fs.Int("burst", 0, "rate limiter burst (0 = default)")
-	workers := fs.Int("workers", 0, "rows resolved in parallel within the running job (0 = default)")
-	cache := fs.String("cache", "", "answer cache database (default under the user cache dir)")
-	noCache := fs.Bool("no-cache", false, "do not cache API answers")
+	// The API flags of `run`: one engine (rate limiter, workers, cache) for all jobs.
+	var api apiFlags
+	api.register(fs)
 	verbose := fs.Bool("verbose", false, "log every HTTP request")
 	if err := parseFlags(fs, env, args); err != nil {
 		return exitCode(env, "serve", err)
@@ -60,7 +56,7 @@ func cmdServe(ctx context.Context, env *Env, args []string) int {
 			return exitCode(env, "serve", usagef("no --data directory and no user cache dir: %v", err))
 		}
 		dir = filepath.Join(base, "eligibility", "web")
-		if *sandbox {
+		if api.sandbox {
 			dir += "-sandbox"
 		}
 	}
@@ -70,8 +66,11 @@ func cmdServe(ctx context.Context, env *Env, args []string) int {
 	}
 	log := env.logger(level)
 
-	eng, err := engine.Open(ctx, engine.Options{Endpoint: *endpoint, Sandbox: *sandbox, Rate: *rate, Burst: *burst,
-		Workers: *workers, CachePath: *cache, CacheExplicit: *cache != "", NoCache: *noCache, Logger: log})
+	opts, err := api.options(log)
+	if err != nil {
+		return exitCode(env, "serve", err)
+	}
+	eng, err := engine.Open(ctx, opts)
 	if err != nil {
 		return exitCode(env, "serve", err)
 	}
@@ -79,7 +78,7 @@ func cmdServe(ctx context.Context, env *Env, args []string) int {
 	if eng.CacheWarning != "" {
 		log.Warn(eng.CacheWarning)
 	}
-	srv, err := web.Open(ctx, web.Config{DataDir: dir, Token: *token, MaxUpload: size, JobTTL: *jobTTL, Sandbox: *sandbox,
+	srv, err := web.Open(ctx, web.Config{DataDir: dir, Token: *token, MaxUpload: size, JobTTL: *jobTTL, Sandbox: api.sandbox,
 		Runner: web.EngineRunner{Engine: eng}, Inspector: web.ReadersInspector{}, Logger: log})
 	if err != nil {
 		return exitCode(env, "serve", err)

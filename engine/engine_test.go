@@ -3,6 +3,7 @@ package engine
 import (
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/ovhcloud-tools/eligibility/pipeline"
 	"github.com/ovhcloud-tools/eligibility/resolve"
@@ -47,5 +48,23 @@ func TestOpenNeverFallsBackToSandbox(t *testing.T) {
 	}
 	if _, err := Open(t.Context(), Options{Endpoint: "ovh-mars", NoCache: true}); err == nil {
 		t.Fatal("unknown endpoint name accepted")
+	}
+}
+
+func TestAutoWorkers(t *testing.T) {
+	for _, tt := range []struct {
+		rate float64
+		poll time.Duration
+		want int
+	}{
+		{1, 2 * time.Second, 8},    // OVH default: 1 req/s
+		{50, 2 * time.Second, 200}, // enough tasks in flight to keep 50 req/s
+		{200, 50 * time.Millisecond, 20},
+		{0, 2 * time.Second, 8}, // unlimited: the default
+		{10000, 10 * time.Second, 1024},
+	} {
+		if got := autoWorkers(tt.rate, tt.poll); got != tt.want {
+			t.Errorf("autoWorkers(%v, %v) = %d, want %d", tt.rate, tt.poll, got, tt.want)
+		}
 	}
 }

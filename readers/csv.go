@@ -421,9 +421,18 @@ func modeOf(counts []int) (mode, n int) {
 	return mode, n
 }
 
-func (r *csvReader) Header() []string   { return r.header }
-func (r *csvReader) Dialect() Dialect   { return r.dialect }
-func (r *csvReader) Next() (Row, error) { return r.next(true) }
+func (r *csvReader) Header() []string { return r.header }
+func (r *csvReader) Dialect() Dialect { return r.dialect }
+func (r *csvReader) Next() (Row, error) {
+	row, err := r.next(true)
+	if err == nil && !r.dialect.Header && len(row.Cells) > r.width {
+		// Without a header the width is a guess from the sample: a wider
+		// row widens it (and the synthetic header) for the rows after it.
+		r.width = len(row.Cells)
+		r.header = syntheticHeader(r.width)
+	}
+	return row, err
+}
 
 func (r *csvReader) Close() error {
 	if r.closer != nil {

@@ -205,7 +205,7 @@ func (x *run) pickCity(ctx context.Context, q cityQuery, cs []ovhapi.City) (comm
 		s, via := scoreNames(q.city, g.names)
 		c = append(c, scored{label: g.city, code: g.insee, score: s, via: via, idx: i})
 	}
-	sortScored(c)
+	c = keepTop(c)
 	switch r.choose(c) {
 	case picked:
 		how := fmt.Sprintf("city %q %.2f", q.city, c[0].score)
@@ -271,7 +271,7 @@ func (x *run) tryDept(ctx context.Context, q cityQuery, why string) (commune, bo
 		b := byInsee[insee]
 		c = append(c, scored{label: b.e.Name, code: insee, score: b.score, via: b.via, idx: i})
 	}
-	sortScored(c)
+	c = keepTop(c)
 	switch r.choose(c) {
 	case picked:
 	case tooClose:
@@ -347,7 +347,7 @@ func (x *run) byInsee(ctx context.Context, q cityQuery) (commune, bool) {
 			}
 			c = append(c, scored{label: groups[code][0].Name, code: code, score: s})
 		}
-		sortScored(c)
+		c = keepTop(c)
 		if q.city == "" || r.choose(c) != picked || c[0].score < exactScore {
 			return x.ambiguous(MatchCity, candidates("city", c),
 				"INSEE %s spans %d arrondissements; give the zip", q.insee, len(order))

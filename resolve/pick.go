@@ -2,7 +2,6 @@ package resolve
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 )
 
@@ -29,14 +28,33 @@ const (
 // is picked whatever the margin (RUE DU MOULIN beats RUE DU MOULINET).
 const exactScore = 0.999
 
-// sortScored orders candidates best first, ties by label for stable output.
-func sortScored(c []scored) {
-	sort.SliceStable(c, func(i, j int) bool {
-		if c[i].score != c[j].score {
-			return c[i].score > c[j].score
+// keepTop keeps the 3 best candidates, best first, ties by label for a
+// stable output. Only they are ever shown or compared, and a linear pass
+// is much cheaper than sorting a big commune's streets.
+func keepTop(c []scored) []scored {
+	const k = 3
+	less := func(a, b *scored) bool { // a ranks before b
+		if a.score != b.score {
+			return a.score > b.score
 		}
-		return c[i].label < c[j].label
-	})
+		return a.label < b.label
+	}
+	top := make([]scored, 0, k+1)
+	for i := range c {
+		if len(top) == k && !less(&c[i], &top[k-1]) {
+			continue
+		}
+		j := len(top)
+		top = append(top, c[i])
+		for j > 0 && less(&top[j], &top[j-1]) {
+			top[j], top[j-1] = top[j-1], top[j]
+			j--
+		}
+		if len(top) > k {
+			top = top[:k]
+		}
+	}
+	return top
 }
 
 // choose applies the threshold and margin rules to sorted candidates.

@@ -16,7 +16,7 @@ import (
 const (
 	DefaultThreshold = 0.80 // below: never auto-picked
 	DefaultMargin    = 0.05 // two best closer than this: ambiguous
-	DefaultFloor     = 0.60 // below: not found rather than ambiguous
+	DefaultFloor     = 0.70 // below: not found rather than ambiguous
 )
 
 // Options tune the resolver. Zero values take the defaults.

@@ -145,6 +145,12 @@ func TestStrategy(t *testing.T) {
 		{name: "no number, street level allowed", in: verger("", ""), opts: Options{StreetLevel: true},
 			status: StatusEligible, match: MatchStreet, reason: "street level", number: ""},
 		// Streets.
+		{name: "lone letter read as suffix", in: Input{Zip: "91400", City: "ORSAY", Street: "5 b la grande grange"},
+			setup: func(f *fake) {
+				f.streets["91471"] = append(f.streets["91471"], ovhapi.Street{StreetCode: "9147133000", StreetName: "LA GRANDE GRANGE"})
+				f.numbers["9147133000"] = []string{"5", "5B"}
+			},
+			status: StatusEligible, street: "9147133000", number: "5B"},
 		{name: "street type abbreviated", in: Input{Zip: "91400", City: "ORSAY", Street: "r. du verger", Number: "2"}, status: StatusEligible, street: "9147132200"},
 		{name: "moulin vs moulinet", in: Input{Zip: "91400", City: "ORSAY", Street: "rue du Moulin", Number: "1"}, status: StatusEligible, street: "9147132300"},
 		{name: "moulinet", in: Input{Zip: "91400", City: "ORSAY", Street: "Rue du Moulinet", Number: "1"}, status: StatusEligible, street: "9147132400"},

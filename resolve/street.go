@@ -47,9 +47,11 @@ func (x *run) addressSteps(ctx context.Context, in Input) {
 			x.step("parse", "address %q: stripped %s", in.Address, strings.Join(p.Stripped, ", "))
 		}
 	}
+	var reread *altReading
 	if number == "" && street != "" {
 		if n, s := address.SplitStreet(street); n != "" && s != "" {
 			number, street = n, s
+			reread = letterReading(number, suffix, street)
 		}
 	}
 	q := cityQuery{}
@@ -104,6 +106,19 @@ func (x *run) addressSteps(ctx context.Context, in Input) {
 	x.out.Score = round2(com.score)
 
 	st, sscore, ok := x.chooseStreet(ctx, com, street)
+	if !ok && reread != nil && x.out.Status != StatusError {
+		// "5 b la gde grange": the B may be the repetition index.
+		saved := *x.out
+		x.step("streets", "trying %q as number %s%s in %q", street, number, reread.suffix, reread.street)
+		x.out.Status, x.out.Candidates = "", nil
+		if st, sscore, ok = x.chooseStreet(ctx, com, reread.street); ok {
+			suffix = reread.suffix
+		} else {
+			steps := x.out.Steps
+			*x.out = saved
+			x.out.Steps = steps
+		}
+	}
 	if !ok {
 		return
 	}
@@ -138,6 +153,27 @@ func (x *run) addressSteps(ctx context.Context, in Input) {
 	x.out.Number, x.out.Match = n, MatchAddress
 	x.testAddressEndpoints(ctx, st.StreetCode, alt, n, hexacle)
 	x.finishOffers()
+}
+
+// altReading is a second reading of a street cell whose first word is a
+// lone letter: "5 b la gde grange" is also number 5B in "la gde grange".
+type altReading struct {
+	suffix, street string
+}
+
+func letterReading(number, suffix, street string) *altReading {
+	if suffix != "" || digitsOf(strings.TrimSpace(number)) != strings.TrimSpace(number) {
+		return nil
+	}
+	words := strings.Fields(street)
+	if len(words) < 2 || len(words[0]) != 1 {
+		return nil
+	}
+	c := words[0][0] | 0x20
+	if c < 'a' || c > 'z' {
+		return nil
+	}
+	return &altReading{suffix: strings.ToUpper(words[0]), street: strings.Join(words[1:], " ")}
 }
 
 func numbersStep(hexacle bool) string {
@@ -186,7 +222,7 @@ func (r *Resolver) scoreStreets(insee, street string, streets []ovhapi.Street) [
 	for i, s := range streets {
 		c[i] = scored{label: s.StreetName, code: s.StreetCode, score: prep[i].Score(in), idx: i}
 	}
-	sortScored(c)
+	c = keepTop(c)
 	return c
 }
 

@@ -110,6 +110,14 @@ func (s *Server) ResetStats() {
 	s.statsMu.Unlock()
 }
 
+// ResetJobs forgets every task, so that identical requests start pending
+// again (as after JobTTL). Stored test results stay readable by reference.
+func (s *Server) ResetJobs() {
+	s.mu.Lock()
+	s.jobs = map[string]*job{}
+	s.mu.Unlock()
+}
+
 func (s *Server) count(f func(*Stats)) {
 	s.statsMu.Lock()
 	f(&s.stats)
@@ -141,6 +149,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.count(func(st *Stats) { st.Requests[label]++; st.Total++ })
 
+	// Read the body first: net/http only notices a client that went away
+	// once the body is consumed, and the latency wait relies on that.
+	raw, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "Client::BadRequest", "Cannot read the request body")
+		return
+	}
 	if s.cfg.Latency > 0 && !wait(r.Context(), s.cfg.Latency) {
 		return // the client went away
 	}
@@ -170,7 +185,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			methodNotAllowed(w, r)
 			return
 		}
-		s.serveTask(w, r, path, rt, partners)
+		s.serveTask(w, r, raw, path, rt, partners)
 	default:
 		writeError(w, http.StatusNotFound, "Client::NotFound", "Got an invalid (or empty) URL")
 	}
@@ -201,12 +216,7 @@ func (s *Server) serveGetTest(w http.ResponseWriter, r *http.Request) {
 	writeRaw(w, http.StatusOK, raw)
 }
 
-func (s *Server) serveTask(w http.ResponseWriter, r *http.Request, path string, rt route, partners bool) {
-	raw, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "Client::BadRequest", "Cannot read the request body")
-		return
-	}
+func (s *Server) serveTask(w http.ResponseWriter, r *http.Request, raw []byte, path string, rt route, partners bool) {
 	if len(raw) > maxBody {
 		writeError(w, http.StatusBadRequest, "Client::BadRequest", "Request body too large")
 		return

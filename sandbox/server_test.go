@@ -577,3 +577,17 @@ func TestConcurrentPolls(t *testing.T) {
 		t.Errorf("stats %+v", st)
 	}
 }
+
+func TestResetJobs(t *testing.T) {
+	s, url := setup(t, Config{PendingPolls: 1})
+	if _, n := task(t, url+base+"/test/otp", `{"otp":"R"}`); n != 2 {
+		t.Fatalf("first task took %d POSTs", n)
+	}
+	if _, n := task(t, url+base+"/test/otp", `{"otp":"R"}`); n != 1 {
+		t.Fatalf("finished task took %d POSTs", n)
+	}
+	s.ResetJobs()
+	if _, n := task(t, url+base+"/test/otp", `{"otp":"R"}`); n != 2 {
+		t.Errorf("after ResetJobs the task took %d POSTs, want 2", n)
+	}
+}

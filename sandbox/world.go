@@ -2,7 +2,7 @@ package sandbox
 
 import (
 	"bytes"
-	_ "embed"
+	"embed"
 	"fmt"
 	"sort"
 	"strconv"
@@ -14,6 +14,14 @@ import (
 
 //go:embed world/ban-legacy-54084-mont-bonvillers.csv
 var builtinBAN []byte
+
+// Other built-in communes, so the bundled samples and the guide's examples
+// resolve in demos: the BAL Strasbourg sample (real data, UTF-8 with BOM),
+// Orsay's streets from the OVH guide and the schools of the
+// adresse.data.gouv.fr example (both written by hand in the BAN layout).
+//
+//go:embed world/bal-sample-strasbourg-messy.utf8-bom.csv world/ban-current-orsay-synthetic.csv world/ban-current-nancy-schools.csv
+var builtinFiles embed.FS
 
 const builtinName = "builtin:ban-legacy-54084-mont-bonvillers.csv"
 
@@ -156,6 +164,19 @@ func LoadWorld(paths ...string) (*World, error) {
 	w := newWorld()
 	if err := w.addCSV(builtinName, bytes.NewReader(builtinBAN)); err != nil {
 		return nil, err
+	}
+	extra, err := builtinFiles.ReadDir("world")
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range extra {
+		b, err := builtinFiles.ReadFile("world/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		if err := w.addCSV("builtin:"+e.Name(), bytes.NewReader(b)); err != nil {
+			return nil, err
+		}
 	}
 	for _, p := range paths {
 		if err := w.addFile(p); err != nil {
@@ -374,7 +395,6 @@ func (w *World) pickAddress(kind, key string) Address {
 	if c == nil {
 		return Address{InseeCode: e.Insee, ZipCode: e.Zip, City: e.Name}
 	}
-	c.index()
 	for i := range c.streets {
 		s := c.streets[(int(h>>20)+i)%len(c.streets)]
 		if len(s.nums) > 0 {

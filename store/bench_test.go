@@ -79,3 +79,29 @@ func BenchmarkKey(b *testing.B) {
 		Key(ep, ovhapi.RouteStreets, canon)
 	}
 }
+
+// BenchmarkHitSQLiteParallel: file reads from many workers (connection pool).
+func BenchmarkHitSQLiteParallel(b *testing.B) {
+	s, _ := openTemp(b)
+	next := ovhapi.CallerFunc(func(context.Context, string, any) (json.RawMessage, error) { return streetsAnswer, nil })
+	c := s.Wrap(next, ep, Options{MemoryEntries: -1})
+	ctx := context.Background()
+	for i := range 64 {
+		if _, err := c.Call(ctx, ovhapi.RouteStreets, ovhapi.StreetsRequest{InseeCode: strconv.Itoa(i)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	b.SetParallelism(8)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			i++
+			if _, err := c.Call(ctx, ovhapi.RouteStreets, ovhapi.StreetsRequest{InseeCode: strconv.Itoa(i % 64)}); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}

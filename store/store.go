@@ -130,6 +130,10 @@ func Open(path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cache %s: %w", path, err)
 	}
+	// Writes are serialised by SQLite anyway; a small pool of kept-open
+	// connections serves concurrent reads without reopening the file.
+	db.SetMaxOpenConns(8)
+	db.SetMaxIdleConns(8)
 	s := &Store{path: path, db: db}
 	if err := s.init(); err != nil {
 		db.Close()

@@ -1,5 +1,3 @@
-//go:build webengine
-
 package web
 
 import (

@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -126,14 +125,20 @@ func (fakeInspector) Check(_ *Preview, m Mapping) error {
 // fakeRunner writes result.csv and result.xlsx (sheet Results) with an
 // elig_status column, one progress call per row, waiting delay per row.
 type fakeRunner struct {
-	delay   atomic.Int64 // per row, nanoseconds
-	started chan string  // receives the input path when a run starts (if not nil)
+	delay atomic.Int64 // per row, nanoseconds
+	// perRun, if set, gives the per-row delay of the n-th run (1-based).
+	perRun  func(n int32) time.Duration
+	started chan string // receives the input path when a run starts (if not nil)
 	runs    atomic.Int32
 	panics  bool
 }
 
 func (f *fakeRunner) Run(ctx context.Context, spec JobSpec) (Summary, error) {
-	f.runs.Add(1)
+	n := f.runs.Add(1)
+	delay := time.Duration(f.delay.Load())
+	if f.perRun != nil {
+		delay = f.perRun(n)
+	}
 	if f.panics {
 		panic("boom")
 	}
@@ -151,8 +156,8 @@ func (f *fakeRunner) Run(ctx context.Context, spec JobSpec) (Summary, error) {
 	p := Progress{Total: len(rows), ByStatus: map[string]int{}, ByTech: map[string]int{}}
 	out := [][]string{append(append([]string{}, h...), "elig_status")}
 	for i, row := range rows {
-		if d := time.Duration(f.delay.Load()); d > 0 {
-			t := time.NewTimer(d)
+		if delay > 0 {
+			t := time.NewTimer(delay)
 			select {
 			case <-ctx.Done():
 				t.Stop()
@@ -215,4 +220,3 @@ func writeOut(path string, rows [][]string) error {
 	return errors.Join(w.Error(), f.Close())
 }
 
-var _ io.Reader // keep io for helpers below

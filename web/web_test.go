@@ -420,8 +420,13 @@ func TestAPI(t *testing.T) {
 }
 
 func TestQueueCancelAndEvents(t *testing.T) {
-	runner := &fakeRunner{started: make(chan string, 4)}
-	runner.delay.Store(int64(50 * time.Millisecond))
+	// a runs 15 rows at 50 ms; the later runs would take hours.
+	runner := &fakeRunner{started: make(chan string, 4), perRun: func(n int32) time.Duration {
+		if n == 1 {
+			return 50 * time.Millisecond
+		}
+		return time.Hour
+	}}
 	e := newEnv(t, func(c *Config) { c.Runner = runner })
 	bal := readSample(t, filepath.Join("..", "samples", "bal-sample-strasbourg-messy.utf8-bom.csv"))
 	a := e.apiJob("a.csv", bal, nil)
@@ -464,7 +469,6 @@ func TestQueueCancelAndEvents(t *testing.T) {
 	if events < 3 || last != 15 {
 		t.Errorf("%d events, last done %d", events, last)
 	}
-	runner.delay.Store(int64(time.Hour))
 	<-runner.started // b runs now
 	resp2, _ := e.do("DELETE", "/api/jobs/"+b.ID, nil, nil)
 	if resp2.StatusCode != 202 {
