@@ -322,7 +322,7 @@ func statusText(m map[string]int) string {
 // zero latency, no pending answer, no rate limit.
 func reportThroughput(t *testing.T, bin, dir string, w *sandbox.World) []line {
 	rows := envInt("BENCH_ROWS", throughputRows)
-	say("\n=== issue 5: throughput, %d rows, sandbox in the test process (zero latency, no pending), --rate -1 --workers 64 --no-cache", rows)
+	say("\n=== issue 5: throughput, %d rows, sandbox in the test process (zero latency, no pending), --rate -1 --workers 64", rows)
 	t0 := time.Now()
 	data, err := Generate(w, Config{Rows: rows, Communes: min(throughputCommunes, max(1, rows/30)), Seed: 5})
 	if err != nil {
@@ -330,39 +330,51 @@ func reportThroughput(t *testing.T, bin, dir string, w *sandbox.World) []line {
 	}
 	say("generated in %s: %s", time.Since(t0).Round(time.Millisecond), describe(Summarize(data)))
 	in := writeFile(t, dir, "throughput.csv", data)
-	out := filepath.Join(dir, "throughput.out.csv")
-	sb := serve(t, sandbox.Config{PendingPolls: 0})
-	cpu0 := processCPU()
-	res := runCLI(t, bin, out, "run", "--endpoint", sb.url, "--no-cache", "--rate", "-1", "--workers", "64",
-		"--poll-first", "1ms", "--progress", "none", in, "-o", out)
-	selfCPU := processCPU() - cpu0
-	st := sb.Stats()
-	rps := float64(rows) / res.wall.Seconds()
-	api := sb.window()
-	say("wall %s (API phase %s): %.0f rows/s (%.0f rows/s over the API phase)", res.wall.Round(time.Millisecond),
-		api.Round(time.Millisecond), rps, float64(rows)/max(api.Seconds(), 1e-9))
-	say("program CPU %s (%.2f cores busy on average); test process (sandbox) CPU over the run %s",
-		res.cpu.Round(time.Millisecond), res.cpu.Seconds()/res.wall.Seconds(), selfCPU.Round(time.Millisecond))
-	say("peak RSS %.1f MB (VmHWM; rusage maxrss says %.1f MB, inflated by the test process, see README); API calls %d (%.2f per row): %s",
-		float64(res.peakKB())/1024, float64(res.maxRSSKB)/1024, st.Total,
-		float64(st.Total)/float64(rows), routesText(st.Requests))
-	say("statuses: %s", statusText(res.statuses))
-	for _, l := range summaryLines(res.stderr) {
-		say("program: %s", l)
+	var lines []line
+	// Two modes: the default (a persistent answer cache, a fresh file here)
+	// and --no-cache (in-memory de-duplication only).
+	for _, mode := range []struct{ label, flag, arg string }{
+		{"cache (default)", "--cache", filepath.Join(dir, "throughput-cache.db")},
+		{"--no-cache", "--no-cache", ""},
+	} {
+		out := filepath.Join(dir, "throughput.out.csv")
+		sb := serve(t, sandbox.Config{PendingPolls: 0})
+		args := []string{"run", "--endpoint", sb.url, mode.flag}
+		if mode.arg != "" {
+			args = append(args, mode.arg)
+		}
+		cpu0 := processCPU()
+		res := runCLI(t, bin, out, append(args, "--rate", "-1", "--workers", "64",
+			"--poll-first", "1ms", "--progress", "none", in, "-o", out)...)
+		selfCPU := processCPU() - cpu0
+		st := sb.Stats()
+		rps := float64(rows) / res.wall.Seconds()
+		api := sb.window()
+		say("-- %s: wall %s (API phase %s): %.0f rows/s (%.0f rows/s over the API phase)", mode.label, res.wall.Round(time.Millisecond),
+			api.Round(time.Millisecond), rps, float64(rows)/max(api.Seconds(), 1e-9))
+		say("program CPU %s (%.2f cores busy on average); test process (sandbox) CPU over the run %s",
+			res.cpu.Round(time.Millisecond), res.cpu.Seconds()/res.wall.Seconds(), selfCPU.Round(time.Millisecond))
+		say("peak RSS %.1f MB (VmHWM; rusage maxrss says %.1f MB, inflated by the test process, see README); API calls %d (%.2f per row): %s",
+			float64(res.peakKB())/1024, float64(res.maxRSSKB)/1024, st.Total,
+			float64(st.Total)/float64(rows), routesText(st.Requests))
+		say("statuses: %s", statusText(res.statuses))
+		for _, l := range summaryLines(res.stderr) {
+			say("program: %s", l)
+		}
+		// The machine may be shared: the CPU time says what 2 idle cores would do.
+		cpuRate := float64(runtime.NumCPU()) * float64(rows) / (res.cpu + selfCPU).Seconds()
+		say("CPU per row: program %.3f ms, sandbox %.3f ms; on %d idle cores that is about %.0f rows/s",
+			res.cpu.Seconds()*1000/float64(rows), selfCPU.Seconds()*1000/float64(rows), runtime.NumCPU(), cpuRate)
+		if bd, err := LowerBound(data, w, EligibleFromSandbox(w), 0); err == nil {
+			say("API calls against the lower bound of the file: %d / %d = %.2f (%s)", st.Total, bd.Total(),
+				float64(st.Total)/float64(bd.Total()), boundText(bd, st.Requests))
+		}
+		mb := float64(res.peakKB()) / 1024
+		lines = append(lines,
+			line{fmt.Sprintf("I5 rows/s, %dk rows, unlimited, 64 workers, %s", rows/1000, mode.label), fmt.Sprintf("%.0f", rps), ">= 5000", rps >= 5000},
+			line{"I5 peak RSS of the run (MB), " + mode.label, fmt.Sprintf("%.1f", mb), "< 200", mb < 200})
 	}
-	// The machine may be shared: the CPU time says what 2 idle cores would do.
-	cpuRate := float64(runtime.NumCPU()) * float64(rows) / (res.cpu + selfCPU).Seconds()
-	say("CPU per row: program %.3f ms, sandbox %.3f ms; on %d idle cores that is about %.0f rows/s",
-		res.cpu.Seconds()*1000/float64(rows), selfCPU.Seconds()*1000/float64(rows), runtime.NumCPU(), cpuRate)
-	if bd, err := LowerBound(data, w, EligibleFromSandbox(w), 0); err == nil {
-		say("API calls against the lower bound of the file: %d / %d = %.2f (%s)", st.Total, bd.Total(),
-			float64(st.Total)/float64(bd.Total()), boundText(bd, st.Requests))
-	}
-	mb := float64(res.peakKB()) / 1024
-	return []line{
-		{fmt.Sprintf("I5 rows/s, %dk rows, unlimited, 64 workers", rows/1000), fmt.Sprintf("%.0f", rps), ">= 5000", rps >= 5000},
-		{"I5 peak RSS of the run (MB)", fmt.Sprintf("%.1f", mb), "< 200", mb < 200},
-	}
+	return lines
 }
 
 // processCPU is the CPU time of the test process so far.
@@ -386,7 +398,7 @@ func routesText(m map[string]int64) string {
 // reportLimiter: issue 5, is the limiter kept busy at --rate 50? Calls are
 // counted by the sandbox between its first request and its last answer.
 func reportLimiter(t *testing.T, bin, dir string, w *sandbox.World) []line {
-	say("\n=== issue 5: rate limiter at --rate %d --burst 1 --workers 32 --no-cache, sandbox with 1 pending answer per task", limiterRate)
+	say("\n=== issue 5: rate limiter at --rate %d --burst 1 --no-cache, sandbox with 1 pending answer per task", limiterRate)
 	data, err := Generate(w, Config{Rows: limiterRows, Communes: limiterCommunes, Seed: 55})
 	if err != nil {
 		t.Fatal(err)
@@ -394,18 +406,24 @@ func reportLimiter(t *testing.T, bin, dir string, w *sandbox.World) []line {
 	in := writeFile(t, dir, "limiter.csv", data)
 	eligible := memoEligible(EligibleFromSandbox(w))
 	var out []line
+	// Pending tasks sleep between polls: with a fixed 32 workers the limiter
+	// starves; the default sizing (rate x first poll x 2 workers) keeps it busy.
 	for _, v := range []struct {
-		label, pollFirst string
-		calls            int64 // about how many calls to make: --limit is sized from the bound
+		label, pollFirst, workers string
+		calls                     int64 // about how many calls to make: --limit is sized from the bound
 	}{
-		{"default first poll (2s)", "", 900},
-		{"--poll-first 50ms", "50ms", 1500},
+		{"default first poll (2s), --workers 32", "", "32", 900},
+		{"default first poll (2s), automatic workers (200)", "", "", 1500},
+		{"--poll-first 50ms, --workers 32", "50ms", "32", 1500},
 	} {
 		limit := limitFor(t, data, w, eligible, v.calls)
 		sb := serve(t, sandbox.Config{PendingPolls: 1})
 		outPath := filepath.Join(dir, "limiter.out.csv")
 		args := []string{"run", "--endpoint", sb.url, "--no-cache", "--rate", strconv.Itoa(limiterRate), "--burst", "1",
-			"--workers", "32", "--limit", strconv.Itoa(limit), "--progress", "none"}
+			"--limit", strconv.Itoa(limit), "--progress", "none"}
+		if v.workers != "" {
+			args = append(args, "--workers", v.workers)
+		}
 		if v.pollFirst != "" {
 			args = append(args, "--poll-first", v.pollFirst)
 		}

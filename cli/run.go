@@ -322,7 +322,7 @@ func printSummary(w io.Writer, s writers.Summary, outputs []string, c engine.Cou
 		}
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintf(w, "API calls: %d (cache hits %d, retries %d, 429s %d, waiting on the rate limiter %s)\n",
+	fmt.Fprintf(w, "API calls: %d (answers from the cache %d, retries %d, 429s %d, time waiting on the rate limiter summed over workers %s)\n",
 		s.APICallsTotal, s.CacheHits, s.Retries, s.RateLimited, s.LimiterWait.Round(time.Millisecond))
 	for _, r := range sortedKeys(s.APICalls) {
 		fmt.Fprintf(w, "  %-52s %6d\n", r, s.APICalls[r])

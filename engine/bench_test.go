@@ -10,6 +10,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -18,6 +20,7 @@ import (
 
 	"github.com/ovhcloud-tools/eligibility/bench"
 	"github.com/ovhcloud-tools/eligibility/engine"
+	"github.com/ovhcloud-tools/eligibility/readers"
 	"github.com/ovhcloud-tools/eligibility/sandbox"
 )
 
@@ -94,23 +97,22 @@ func BenchmarkRunFile(b *testing.B) {
 	if n, err := strconv.Atoi(os.Getenv("ENGINE_BENCH_ROWS")); err == nil && n > 0 {
 		rows = n
 	}
-	data, err := bench.Generate(sandbox.DefaultWorld(), bench.Config{Rows: rows, Communes: min(3000, max(1, rows/30)), Seed: 5})
-	if err != nil {
-		b.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := bench.WriteCSV(&buf, data); err != nil {
-		b.Fatal(err)
-	}
 	dir := b.TempDir()
-	in := filepath.Join(dir, "in.csv")
-	if err := os.WriteFile(in, buf.Bytes(), 0o644); err != nil {
+	in := os.Getenv("ENGINE_BENCH_INPUT") // a file of `make bench` (BENCH_DIR): no world in this process
+	if in == "" {
+		in = filepath.Join(dir, "in.csv")
+		generate(b, in, rows)
+	} else if n, err := readers.CountRows(in, readers.Options{}); err != nil {
 		b.Fatal(err)
+	} else {
+		rows = n
 	}
 	url := startSandboxProcess(b)
 	var cpu, wall time.Duration
+	var kept uint64
 	b.ResetTimer()
 	for range b.N {
+		heap0 := heapInUse()
 		e, err := engine.Open(b.Context(), engine.Options{Endpoint: url, NoCache: true, Rate: -1, Workers: 64,
 			PollFirst: time.Millisecond})
 		if err != nil {
@@ -120,6 +122,14 @@ func BenchmarkRunFile(b *testing.B) {
 		sum, err := e.RunFile(b.Context(), engine.FileJob{Input: in, Outputs: []string{filepath.Join(dir, "out.csv")}})
 		cpu += processCPU() - c0
 		wall += time.Since(t0)
+		b.StopTimer()
+		// What the engine keeps once the file is done (its memos and
+		// caches): the RSS of a run is about twice that.
+		kept = max(kept, heapInUse()-min(heap0, heapInUse()))
+		if path := os.Getenv("ENGINE_BENCH_HEAP"); path != "" {
+			writeHeap(b, path)
+		}
+		b.StartTimer()
 		e.Close()
 		if err != nil {
 			b.Fatal(err)
@@ -132,4 +142,37 @@ func BenchmarkRunFile(b *testing.B) {
 	n := float64(rows * b.N)
 	b.ReportMetric(cpu.Seconds()*1000/n, "cpu-ms/row")
 	b.ReportMetric(n/wall.Seconds(), "rows/s")
+	b.ReportMetric(float64(kept)/(1<<20), "kept-MB")
+}
+
+func generate(b *testing.B, path string, rows int) {
+	data, err := bench.Generate(sandbox.DefaultWorld(), bench.Config{Rows: rows, Communes: min(3000, max(1, rows/30)), Seed: 5})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := bench.WriteCSV(&buf, data); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		b.Fatal(err)
+	}
+}
+
+func heapInUse() uint64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapInuse
+}
+
+func writeHeap(b *testing.B, path string) {
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		b.Fatal(err)
+	}
 }

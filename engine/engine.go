@@ -8,6 +8,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/ovhcloud-tools/eligibility/ovhapi"
@@ -99,6 +100,9 @@ func Open(ctx context.Context, opts Options) (*Engine, error) {
 	}
 	endpoint := opts.Endpoint
 	if endpoint == "" {
+		endpoint = os.Getenv("OVH_ENDPOINT") // the go-ovh way
+	}
+	if endpoint == "" {
 		endpoint = DefaultEndpoint
 	}
 	rate, workers, pollFirst := opts.Rate, opts.Workers, opts.PollFirst
@@ -172,7 +176,7 @@ func Open(ctx context.Context, opts Options) (*Engine, error) {
 	}
 	copt := store.Options{TTLSearch: opts.TTLSearch, TTLTest: opts.TTLTest, Refresh: opts.Refresh, Logger: e.log}
 	if e.store != nil {
-		e.cached = e.store.Wrap(client, e.endpoint, copt)
+		e.cached = e.store.Wrap(client, e.cacheEndpoint(), copt)
 	} else {
 		e.cached = store.Dedupe(client)
 	}
@@ -227,6 +231,21 @@ func (e *Engine) startSandbox() error {
 	}()
 	e.endpoint = "http://" + ln.Addr().String() + "/1.0"
 	return nil
+}
+
+// cacheEndpoint names the answers' origin in cache keys. The in-process
+// sandbox listens on a new port every run, so its answers are keyed by the
+// world they come from instead: a re-run hits the cache, and a different
+// --sandbox-world never reuses them.
+func (e *Engine) cacheEndpoint() string {
+	if e.sandbox == nil {
+		return e.endpoint
+	}
+	key := "sandbox:"
+	for _, s := range e.sandbox.World().Sources() {
+		key += fmt.Sprintf("%s/%d/%d;", s.Name, s.Rows, s.Addresses)
+	}
+	return key
 }
 
 // Endpoint is the base URL the engine talks to.

@@ -59,6 +59,8 @@ type cityGroup struct {
 	city  string // OVH's city name
 	zip   string
 	names []string // city, localities, La Poste names, labels and Ligne_5
+	// prepNames are the non-empty names, in the order of zipInfo.names.
+	prepNames []string
 }
 
 func (r *Resolver) groupCities(cs []ovhapi.City, zip string) []*cityGroup {
@@ -91,16 +93,126 @@ func (r *Resolver) groupCities(cs []ovhapi.City, zip string) []*cityGroup {
 
 // scoreNames returns the best CityScore of city against names, and the name.
 func scoreNames(city string, names []string) (float64, string) {
+	in := address.PrepareCity(city)
 	best, via := 0.0, ""
 	for _, n := range names {
 		if n == "" {
 			continue
 		}
-		if s := address.CityScore(city, n); s > best {
+		if s := in.Score(address.PrepareCity(n)); s > best {
 			best, via = s, n
 		}
 	}
 	return best, via
+}
+
+// nameScore is the best score of a city against one group's names.
+type nameScore struct {
+	score float64
+	via   string
+}
+
+// zipInfo is what pickCity derives from the localities of a zip: the
+// groups, their prepared names, the step text, and the scores of the city
+// spellings rows gave. Built once per zip and answer, shared by rows.
+type zipInfo struct {
+	src     *ovhapi.City // identity of the answer it was built from
+	n       int
+	groups  []*cityGroup
+	names   [][]address.PreparedCity // per group, the non-empty names
+	listing string
+	once    sync.Once // builds the fields above
+
+	mu     sync.Mutex
+	scores map[string][]nameScore // row city → per group
+}
+
+// maxCitySpellings bounds the memoized city spellings of one zip.
+const maxCitySpellings = 64
+
+// cityScores scores city against every group, memoized per spelling.
+func (z *zipInfo) cityScores(city string) []nameScore {
+	z.mu.Lock()
+	if v, ok := z.scores[city]; ok {
+		z.mu.Unlock()
+		return v
+	}
+	z.mu.Unlock()
+	in := address.PrepareCity(city)
+	v := make([]nameScore, len(z.groups))
+	for i, g := range z.groups {
+		for j, p := range z.names[i] {
+			if s := in.Score(p); s > v[i].score {
+				v[i] = nameScore{score: s, via: g.prepNames[j]}
+			}
+		}
+	}
+	z.mu.Lock()
+	if z.scores == nil || len(z.scores) >= maxCitySpellings {
+		z.scores = map[string][]nameScore{}
+	}
+	z.scores[city] = v
+	z.mu.Unlock()
+	return v
+}
+
+// zipCache keeps the zipInfo of recent zips (bounded, concurrency-safe).
+type zipCache struct {
+	mu    sync.Mutex
+	m     map[string]*zipInfo
+	order []string
+}
+
+const maxZipInfos = 1024
+
+func (r *Resolver) zipInfo(zip string, cs []ovhapi.City) *zipInfo {
+	var src *ovhapi.City
+	if len(cs) > 0 {
+		src = &cs[0]
+	}
+	c := &r.zips
+	c.mu.Lock()
+	z, ok := c.m[zip]
+	if !ok || z.src != src || z.n != len(cs) {
+		// Rows racing on a new zip share one build.
+		z = &zipInfo{src: src, n: len(cs)}
+		if c.m == nil {
+			c.m = map[string]*zipInfo{}
+		}
+		if !ok {
+			for len(c.order) >= maxZipInfos {
+				delete(c.m, c.order[0])
+				c.order = c.order[1:]
+			}
+			c.order = append(c.order, zip)
+		}
+		c.m[zip] = z
+	}
+	c.mu.Unlock()
+	z.once.Do(func() { r.buildZipInfo(z, zip, cs) })
+	return z
+}
+
+func (r *Resolver) buildZipInfo(z *zipInfo, zip string, cs []ovhapi.City) {
+	z.groups = r.groupCities(cs, zip)
+	z.names = make([][]address.PreparedCity, len(z.groups))
+	for i, g := range z.groups {
+		for _, n := range g.names {
+			if n != "" && !contains(g.prepNames, n) { // La Poste's name and label are often equal
+				z.names[i] = append(z.names[i], address.PrepareCity(n))
+				g.prepNames = append(g.prepNames, n)
+			}
+		}
+	}
+	labels := make([]string, 0, len(cs))
+	for _, c := range cs {
+		l := c.City
+		if c.Locality != nil && *c.Locality != "" && *c.Locality != c.City {
+			l += "/" + *c.Locality
+		}
+		labels = append(labels, l+" "+c.InseeCode)
+	}
+	z.listing = fmt.Sprintf("zip %s: %d localities (%s)", zip, len(cs), shorten(strings.Join(labels, ", "), 200))
 }
 
 // chooseCity finds the row's commune. On false the outcome's status is set.
@@ -163,16 +275,9 @@ func (x *run) ambiguous(m Match, cands []Candidate, format string, args ...any) 
 // pickCity chooses among the localities OVH lists for the zip.
 func (x *run) pickCity(ctx context.Context, q cityQuery, cs []ovhapi.City) (commune, bool) {
 	r := x.r
-	groups := r.groupCities(cs, q.zip)
-	labels := make([]string, 0, len(cs))
-	for _, c := range cs {
-		l := c.City
-		if c.Locality != nil && *c.Locality != "" && *c.Locality != c.City {
-			l += "/" + *c.Locality
-		}
-		labels = append(labels, l+" "+c.InseeCode)
-	}
-	x.step("cities", "zip %s: %d localities (%s)", q.zip, len(cs), shorten(strings.Join(labels, ", "), 200))
+	info := r.zipInfo(q.zip, cs)
+	groups := info.groups
+	x.step("cities", "%s", info.listing)
 	chosen := func(g *cityGroup, score float64, how string) (commune, bool) {
 		x.step("cities", "chose %s %s (%s)", g.city, g.insee, how)
 		return commune{insee: g.insee, zip: g.zip, city: g.city, score: score}, true
@@ -201,9 +306,9 @@ func (x *run) pickCity(ctx context.Context, q cityQuery, cs []ovhapi.City) (comm
 			"zip %s serves %d communes and the row has no city", q.zip, len(groups))
 	}
 	c := make([]scored, 0, len(groups))
-	for i, g := range groups {
-		s, via := scoreNames(q.city, g.names)
-		c = append(c, scored{label: g.city, code: g.insee, score: s, via: via, idx: i})
+	for i, ns := range info.cityScores(q.city) {
+		g := groups[i]
+		c = append(c, scored{label: g.city, code: g.insee, score: ns.score, via: ns.via, idx: i})
 	}
 	c = keepTop(c)
 	switch r.choose(c) {

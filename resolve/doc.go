@@ -19,7 +19,10 @@
 // A candidate is picked when it scores at least Options.Threshold and leads
 // the next by Options.Margin, or when it is the only folded-exact name.
 // Within one Resolve the same question is never asked twice; across rows,
-// deduplication belongs to the caching Caller underneath.
+// deduplication belongs to the caching Caller underneath, while the
+// Resolver keeps recent decoded answers, prepared city and street names and
+// the scores of each spelling (bounded memos, Options.MemoSearch/MemoTests)
+// so that a repeated commune costs no decoding and no matching.
 //
 // Statuses: eligible, not_eligible, not_found (what is unknown is said),
 // ambiguous (Outcome.Candidates), invalid (row unusable) and error (API

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/ovhcloud-tools/eligibility/laposte"
 	"github.com/ovhcloud-tools/eligibility/ovhapi"
@@ -38,7 +39,14 @@ type Options struct {
 	// Hexacle asks search/streetNumbers/details and passes the hexacle to
 	// search/buildings and test/address. Added field.
 	Hexacle bool
-	Logger  *slog.Logger
+	// MemoSearch and MemoTests bound the decoded answers kept across rows
+	// (search lists weigh their length, test answers one each); 0 takes
+	// DefaultMemoSearch / DefaultMemoTests, negative keeps none. Added
+	// fields.
+	MemoSearch, MemoTests int
+	Logger                *slog.Logger
+	// now is the clock of the memos (tests); nil = time.Now.
+	now func() time.Time
 }
 
 // Resolver resolves rows. It is safe for concurrent use.
@@ -48,7 +56,10 @@ type Resolver struct {
 	log  *slog.Logger
 	lp   *laposte.Table
 
-	prepared preparedCache
+	prepared   preparedCache
+	zips       zipCache
+	memoSearch *answerMemo
+	memoTests  *answerMemo
 }
 
 // New returns a resolver calling svc.
@@ -69,7 +80,20 @@ func New(svc ovhapi.Service, opts Options) *Resolver {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return &Resolver{svc: svc, opts: opts, log: log, lp: laposte.Load()}
+	if opts.now == nil {
+		opts.now = time.Now
+	}
+	r := &Resolver{svc: svc, opts: opts, log: log, lp: laposte.Load()}
+	r.memoSearch = newAnswerMemo(orDefault(opts.MemoSearch, DefaultMemoSearch), memoSearchAge)
+	r.memoTests = newAnswerMemo(orDefault(opts.MemoTests, DefaultMemoTests), memoTestAge)
+	return r
+}
+
+func orDefault(n, def int) int {
+	if n == 0 {
+		return def
+	}
+	return n
 }
 
 // run is the state of one Resolve: the outcome being built and a memo so
@@ -86,7 +110,8 @@ type memoEntry struct {
 	err error
 }
 
-// memoCall runs f once per (route, body) within a row.
+// memoCall runs f once per (route, body) within a row, and serves its
+// decoded ok answers to later rows from the resolver's memos.
 func memoCall[T any](ctx context.Context, x *run, route string, body any, f func(context.Context) (T, error)) (T, error) {
 	b, _ := json.Marshal(body)
 	key := route + " " + string(b)
@@ -94,7 +119,19 @@ func memoCall[T any](ctx context.Context, x *run, route string, body any, f func
 		v, _ := e.v.(T)
 		return v, e.err
 	}
+	m := x.r.memoFor(route)
+	if v, ok := m.get(key, x.r.opts.now()); ok {
+		if t, ok := v.(T); ok {
+			x.memo[key] = memoEntry{v: t}
+			return t, nil
+		}
+	}
 	v, err := f(ctx)
+	if err == nil {
+		if t, ok := m.put(key, v, answerCost(v), x.r.opts.now()).(T); ok {
+			v = t
+		}
+	}
 	x.memo[key] = memoEntry{v: v, err: err}
 	return v, err
 }

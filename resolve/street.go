@@ -214,32 +214,67 @@ func (x *run) chooseStreet(ctx context.Context, com commune, street string) (ovh
 }
 
 // scoreStreets scores every street of a commune against the row's street,
-// best first. The commune's prepared names are memoized.
+// best first. The commune's prepared names, and the result for each
+// spelling of a street, are memoized.
 func (r *Resolver) scoreStreets(insee, street string, streets []ovhapi.Street) []scored {
-	prep := r.prepared.get(insee, streets)
+	return r.prepared.get(insee, streets).score(street)
+}
+
+// streetInfo is a commune's street list prepared for scoring, with the top
+// candidates of the spellings rows gave.
+type streetInfo struct {
+	src     *ovhapi.Street // identity of the list it was built from
+	key     string         // INSEE, length and hash of the list
+	streets []ovhapi.Street
+	prep    []address.Prepared
+	once    sync.Once // builds prep
+
+	mu   sync.Mutex
+	tops map[string][]scored // row street → top candidates (shared, read-only)
+}
+
+// maxStreetSpellings bounds the memoized spellings of one commune.
+const maxStreetSpellings = 32
+
+func (s *streetInfo) score(street string) []scored {
+	s.mu.Lock()
+	if v, ok := s.tops[street]; ok {
+		s.mu.Unlock()
+		return v
+	}
+	s.mu.Unlock()
 	in := address.PrepareStreet(street)
-	c := make([]scored, len(streets))
-	for i, s := range streets {
-		c[i] = scored{label: s.StreetName, code: s.StreetCode, score: prep[i].Score(in), idx: i}
+	c := make([]scored, len(s.streets))
+	for i, st := range s.streets {
+		c[i] = scored{label: st.StreetName, code: st.StreetCode, score: s.prep[i].Score(in), idx: i}
 	}
 	c = keepTop(c)
+	s.mu.Lock()
+	if s.tops == nil || len(s.tops) >= maxStreetSpellings {
+		s.tops = map[string][]scored{}
+	}
+	s.tops[street] = c
+	s.mu.Unlock()
 	return c
 }
 
 // preparedCache memoizes the prepared street names of communes: matching a
 // row against a big commune's full list is the resolver's CPU cost.
-// Bounded; keyed by INSEE and a hash of the list so a changed list is
+// Bounded by the streets it holds (≈ 100 bytes each); keyed by INSEE. The
+// list itself is checked by identity (the resolver's answer memo hands the
+// same slice to every row), else by a hash so that a changed list is
 // prepared again.
 type preparedCache struct {
 	mu    sync.Mutex
-	max   int
-	m     map[string][]address.Prepared
+	max   int // streets; 0 = defaultPreparedStreets
+	held  int
+	m     map[string]*streetInfo
 	order []string // insertion order, for eviction
 }
 
-const defaultPreparedCommunes = 512
+const defaultPreparedStreets = 30_000
 
-func (p *preparedCache) get(insee string, streets []ovhapi.Street) []address.Prepared {
+func streetsKey(insee string, streets []ovhapi.Street) string {
 	h := fnv.New64a()
 	for _, s := range streets {
 		h.Write([]byte(s.StreetCode))
@@ -247,35 +282,60 @@ func (p *preparedCache) get(insee string, streets []ovhapi.Street) []address.Pre
 		h.Write([]byte(s.StreetName))
 		h.Write([]byte{1})
 	}
-	key := fmt.Sprintf("%s/%d/%x", insee, len(streets), h.Sum64())
+	return fmt.Sprintf("%s/%d/%x", insee, len(streets), h.Sum64())
+}
+
+func (p *preparedCache) get(insee string, streets []ovhapi.Street) *streetInfo {
+	var src *ovhapi.Street
+	if len(streets) > 0 {
+		src = &streets[0]
+	}
 	p.mu.Lock()
-	if v, ok := p.m[key]; ok {
-		p.mu.Unlock()
+	v, ok := p.m[insee]
+	p.mu.Unlock()
+	if ok && v.src == src && len(v.streets) == len(streets) {
+		v.once.Do(v.build)
 		return v
 	}
-	p.mu.Unlock()
-	v := make([]address.Prepared, len(streets))
-	for i, s := range streets {
-		v[i] = address.PrepareStreet(s.StreetName)
-	}
+	key := streetsKey(insee, streets)
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	if v, ok = p.m[insee]; ok && v.key == key {
+		p.mu.Unlock()
+		v.once.Do(v.build) // same content, maybe in another slice
+		return v
+	}
+	// Rows racing on a new commune share one build.
+	v = &streetInfo{src: src, key: key, streets: streets}
 	if p.m == nil {
-		p.m = map[string][]address.Prepared{}
+		p.m = map[string]*streetInfo{}
 	}
-	if _, ok := p.m[key]; !ok {
-		max := p.max
-		if max <= 0 {
-			max = defaultPreparedCommunes
-		}
-		for len(p.order) >= max {
-			delete(p.m, p.order[0])
-			p.order = p.order[1:]
-		}
-		p.m[key] = v
-		p.order = append(p.order, key)
+	max := p.max
+	if max <= 0 {
+		max = defaultPreparedStreets
 	}
+	if ok {
+		p.held -= len(p.m[insee].streets)
+	} else {
+		p.order = append(p.order, insee)
+	}
+	p.m[insee] = v
+	p.held += len(streets)
+	for p.held > max && len(p.order) > 1 {
+		old := p.order[0]
+		p.order = p.order[1:]
+		p.held -= len(p.m[old].streets)
+		delete(p.m, old)
+	}
+	p.mu.Unlock()
+	v.once.Do(v.build)
 	return v
+}
+
+func (s *streetInfo) build() {
+	s.prep = make([]address.Prepared, len(s.streets))
+	for i, st := range s.streets {
+		s.prep[i] = address.PrepareStreet(st.StreetName)
+	}
 }
 
 // numberEntry is one number OVH lists for a street.

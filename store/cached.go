@@ -27,6 +27,13 @@ type Options struct {
 	// MemoryEntries bounds the in-memory layer; 0 = DefaultMemoryEntries,
 	// negative = no memory layer.
 	MemoryEntries int
+	// SearchMemoryEntries, when positive, gives the referential lists
+	// (cities, streets, street numbers: few, asked for row after row) a
+	// memory layer of their own, so that the many test and building answers
+	// never evict them. 0 = DefaultSearchMemoryEntries when MemoryEntries is
+	// 0 too, else the lists share the MemoryEntries layer; negative = share.
+	// Added field.
+	SearchMemoryEntries int
 	// Logger gets cache read/write failures (the call goes on without the
 	// cache). nil = discard.
 	Logger *slog.Logger
@@ -43,6 +50,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MemoryEntries == 0 {
 		o.MemoryEntries = DefaultMemoryEntries
+		if o.SearchMemoryEntries == 0 {
+			o.SearchMemoryEntries = DefaultSearchMemoryEntries
+		}
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -85,6 +95,7 @@ type Cached struct {
 	endpoint string
 	opts     Options
 	mem      *lru // nil: no memory layer
+	memLists *lru // search lists; nil: they use mem
 	started  time.Time
 	group    singleflight.Group
 
@@ -112,14 +123,37 @@ func (s *Store) Wrap(next ovhapi.Caller, endpoint string, opts Options) *Cached 
 	if opts.MemoryEntries > 0 {
 		c.mem = newLRU(opts.MemoryEntries)
 	}
+	if opts.SearchMemoryEntries > 0 {
+		c.memLists = newLRU(opts.SearchMemoryEntries)
+	}
 	return c
 }
 
 // Dedupe is the --no-cache decorator: in-flight de-duplication and the
-// memory layer of this run, nothing on disk.
+// memory layer of this run, nothing on disk. The run is the unit: every
+// search list is kept for the whole run, and the last DedupeMemoryEntries
+// test and building answers.
 func Dedupe(next ovhapi.Caller) *Cached {
 	var s *Store
-	return s.Wrap(next, "", Options{})
+	return s.Wrap(next, "", Options{MemoryEntries: DedupeMemoryEntries, SearchMemoryEntries: Unbounded})
+}
+
+// memFor is the memory layer of route (nil: none).
+func (c *Cached) memFor(route string) *lru {
+	if c.memLists != nil && isListRoute(route) {
+		return c.memLists
+	}
+	return c.mem
+}
+
+// isListRoute reports whether route is a referential list (cities, streets,
+// street numbers): few answers, each asked for many rows.
+func isListRoute(route string) bool {
+	switch route {
+	case ovhapi.RouteCities, ovhapi.RouteStreets, ovhapi.RouteStreetNumbers, ovhapi.RouteStreetNumbersDetails:
+		return true
+	}
+	return false
 }
 
 // flight is what the leader of a singleflight hands to every waiter.
@@ -207,8 +241,9 @@ func (c *Cached) Call(ctx context.Context, route string, body any) (json.RawMess
 // lookup finds a fresh answer in memory, then in the file.
 func (c *Cached) lookup(ctx context.Context, key, route string) (raw []byte, fromMem, ok bool) {
 	now := c.opts.Now()
-	if c.mem != nil {
-		if e, ok := c.mem.get(key); ok && c.fresh(route, e.created, now) {
+	mem := c.memFor(route)
+	if mem != nil {
+		if e, ok := mem.get(key); ok && c.fresh(route, e.created, now) {
 			return e.result, true, true
 		}
 	}
@@ -225,8 +260,8 @@ func (c *Cached) lookup(ctx context.Context, key, route string) (raw []byte, fro
 	if !found || !c.fresh(route, created, now) {
 		return nil, false, false
 	}
-	if c.mem != nil {
-		c.mem.put(key, raw, created)
+	if mem != nil {
+		mem.put(key, raw, created)
 	}
 	return raw, false, true
 }
@@ -249,8 +284,8 @@ func (c *Cached) fresh(route string, created, now time.Time) bool {
 func (c *Cached) remember(ctx context.Context, key, route, canon string, raw []byte) {
 	now := c.opts.Now()
 	raw = clone(raw) // the caller of next may keep and change its slice
-	if c.mem != nil {
-		c.mem.put(key, raw, now)
+	if mem := c.memFor(route); mem != nil {
+		mem.put(key, raw, now)
 	}
 	if c.store == nil {
 		return

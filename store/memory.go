@@ -2,6 +2,7 @@ package store
 
 import (
 	"container/list"
+	"math"
 	"sync"
 	"time"
 )
@@ -9,6 +10,18 @@ import (
 // DefaultMemoryEntries bounds the in-memory layer: about 10,000 hot answers
 // (a few MB) spare SQLite reads for keys asked again and again in one run.
 const DefaultMemoryEntries = 10000
+
+// DefaultSearchMemoryEntries bounds the memory layer of the referential
+// lists in front of a file: there are about 6,000 zips and 35,000 communes.
+const DefaultSearchMemoryEntries = 50000
+
+// DedupeMemoryEntries bounds the test and building answers Dedupe keeps: a
+// run without a file must not ask a repeated address twice, yet a file of
+// a million distinct buildings must not hold them all (≈ 1.3 KB each).
+const DedupeMemoryEntries = 10000
+
+// Unbounded is a memory bound that is never reached.
+const Unbounded = math.MaxInt
 
 // lru is a bounded least-recently-used map of answers.
 type lru struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ovhcloud-tools/eligibility/writers"
 	"io"
 	"strings"
 	"sync"
@@ -168,5 +169,5 @@ func bestOf(o *resolve.Offer) string {
 	if name == "" {
 		name = o.Code
 	}
-	return fmt.Sprintf("%s · %s · %g/%g Mb/s", o.Technology, name, o.DownloadMbps, o.UploadMbps)
+	return fmt.Sprintf("%s · %s · %s/%s Mb/s", o.Technology, name, writers.FormatRate(o.DownloadMbps), writers.FormatRate(o.UploadMbps))
 }

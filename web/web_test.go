@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -593,8 +594,11 @@ func TestRestartResumes(t *testing.T) {
 
 func TestJanitor(t *testing.T) {
 	now := time.Now()
-	clock := func() time.Time { return now }
-	e := newEnv(t, func(c *Config) { c.JobTTL = time.Hour; c.Now = func() time.Time { return clock() } })
+	var skew atomic.Int64 // the janitor goroutine reads the clock too
+	e := newEnv(t, func(c *Config) {
+		c.JobTTL = time.Hour
+		c.Now = func() time.Time { return now.Add(time.Duration(skew.Load())) }
+	})
 	v := e.apiJob("s.csv", readSample(t, sample), nil)
 	e.wait(v.ID, state(StateDone))
 	orphan := filepath.Join(e.cfg.DataDir, "jobs", newID())
@@ -602,7 +606,7 @@ func TestJanitor(t *testing.T) {
 	if n, err := e.srv.sweep(context.Background()); err != nil || n != 0 {
 		t.Fatalf("early sweep: %d %v", n, err)
 	}
-	clock = func() time.Time { return now.Add(2 * time.Hour) }
+	skew.Store(int64(2 * time.Hour))
 	if n, err := e.srv.sweep(context.Background()); err != nil || n != 1 {
 		t.Fatalf("sweep: %d %v", n, err)
 	}
