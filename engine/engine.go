@@ -293,6 +293,9 @@ func (e *Engine) Counters() Counters {
 		s := e.cached.Stats()
 		c.CacheHits, c.CacheMisses = s.Hits, s.Misses
 	}
+	if e.resolver != nil {
+		c.CacheHits += e.resolver.MemoHits()
+	}
 	if e.limiter != nil {
 		c.LimiterWait = e.limiter.Stats().Waited
 	}

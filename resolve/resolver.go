@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/ovhcloud-tools/eligibility/laposte"
@@ -60,7 +61,12 @@ type Resolver struct {
 	zips       zipCache
 	memoSearch *answerMemo
 	memoTests  *answerMemo
+	memoHits   atomic.Int64
 }
+
+// MemoHits counts the answers served from the resolver's own memos instead
+// of its Caller (the summary adds them to the cache hits).
+func (r *Resolver) MemoHits() int64 { return r.memoHits.Load() }
 
 // New returns a resolver calling svc.
 func New(svc ovhapi.Service, opts Options) *Resolver {
@@ -122,6 +128,7 @@ func memoCall[T any](ctx context.Context, x *run, route string, body any, f func
 	m := x.r.memoFor(route)
 	if v, ok := m.get(key, x.r.opts.now()); ok {
 		if t, ok := v.(T); ok {
+			x.r.memoHits.Add(1)
 			x.memo[key] = memoEntry{v: t}
 			return t, nil
 		}
