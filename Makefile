@@ -42,7 +42,7 @@ sandbox: build ## serve the OVH simulator on 127.0.0.1:8080
 	$(BIN) sandbox --addr 127.0.0.1:8080
 
 bench: ## benchmarks and the API-call report (see bench/README)
-	BENCH_ROWS=1000000 $(GO) test -run '^$$' -bench 'BenchmarkRead' -benchtime 1x ./readers/
+	BENCH_ROWS=1000000 $(GO) test -run '^$$' -bench 'BenchmarkCSVRead|BenchmarkCountRows' -benchtime 1x ./readers/
 	$(GO) test -run '^$$' -bench . -benchmem ./ovhapi/ ./address/ ./store/
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./writers/
 	BENCH=1 $(GO) test -count=1 -run 'TestBenchReport' -v -timeout 30m ./bench/

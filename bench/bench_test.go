@@ -407,13 +407,13 @@ func reportLimiter(t *testing.T, bin, dir string, w *sandbox.World) []line {
 	eligible := memoEligible(EligibleFromSandbox(w))
 	var out []line
 	// Pending tasks sleep between polls: with a fixed 32 workers the limiter
-	// starves; the default sizing (rate x first poll x 2 workers) keeps it busy.
+	// starves; the default sizing (rate x first poll x 3 workers) keeps it busy.
 	for _, v := range []struct {
 		label, pollFirst, workers string
 		calls                     int64 // about how many calls to make: --limit is sized from the bound
 	}{
 		{"default first poll (2s), --workers 32", "", "32", 900},
-		{"default first poll (2s), automatic workers (200)", "", "", 1500},
+		{"default first poll (2s), automatic workers (300)", "", "", 3000},
 		{"--poll-first 50ms, --workers 32", "50ms", "32", 1500},
 	} {
 		limit := limitFor(t, data, w, eligible, v.calls)

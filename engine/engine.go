@@ -35,17 +35,17 @@ const DefaultWorkers = 8
 // autoWorkers sizes the worker pool so that pending tasks do not starve the
 // limiter: a worker waiting for a poll sends nothing, so to keep `rate`
 // requests per second flowing while each task sleeps about pollFirst between
-// its requests, about rate × pollFirst workers must be busy at once. Twice
-// that leaves room for slower polls (×1.5 backoff). Measured with make bench:
-// at --rate 50 and the default 2 s poll, 32 workers kept the limiter 49 %
-// busy, rate × poll × 2 = 200 workers keep it above 95 %.
+// its requests, about rate × pollFirst workers must be busy at once; three
+// times that leaves room for slower polls (×1.5 backoff) and rows between
+// tasks. Measured with make bench at --rate 50 and the default 2 s poll:
+// 32 workers kept the limiter 49 % busy, 200 workers 91 %, 300 see bench/.
 func autoWorkers(rate float64, pollFirst time.Duration) int {
 	if pollFirst <= 0 {
 		pollFirst = ovhapi.DefaultPoll.First
 	}
 	n := DefaultWorkers
 	if rate > 0 {
-		n = max(n, int(math.Ceil(2*rate*pollFirst.Seconds())))
+		n = max(n, int(math.Ceil(3*rate*pollFirst.Seconds())))
 	}
 	return min(n, 1024)
 }

@@ -58,8 +58,8 @@ func TestAutoWorkers(t *testing.T) {
 		want int
 	}{
 		{1, 2 * time.Second, 8},    // OVH default: 1 req/s
-		{50, 2 * time.Second, 200}, // enough tasks in flight to keep 50 req/s
-		{200, 50 * time.Millisecond, 20},
+		{50, 2 * time.Second, 300}, // enough tasks in flight to keep 50 req/s
+		{200, 50 * time.Millisecond, 30},
 		{0, 2 * time.Second, 8}, // unlimited: the default
 		{10000, 10 * time.Second, 1024},
 	} {
