@@ -105,6 +105,12 @@ func cmdRun(ctx context.Context, env *Env, args []string) int {
 	if err != nil {
 		return exitCode(env, "run", err)
 	}
+	opts.Resolve.NoSteps = true // only JSON lines carry the resolution steps
+	for _, o := range outputs {
+		if f, _ := writers.FormatOf(o); f == writers.FormatJSONL {
+			opts.Resolve.NoSteps = false
+		}
+	}
 	// Check the file and the mapping before any connection or API call.
 	if r, _, _, err := engine.Prepare(job); err != nil {
 		return exitCode(env, "run", inputError(err))

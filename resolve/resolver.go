@@ -45,7 +45,10 @@ type Options struct {
 	// DefaultMemoSearch / DefaultMemoTests, negative keeps none. Added
 	// fields.
 	MemoSearch, MemoTests int
-	Logger                *slog.Logger
+	// NoSteps leaves Outcome.Steps empty: formatting them is a few percent
+	// of a batch's CPU, and only `check` and JSON lines show them.
+	NoSteps bool
+	Logger  *slog.Logger
 	// now is the clock of the memos (tests); nil = time.Now.
 	now func() time.Time
 }
@@ -144,6 +147,9 @@ func memoCall[T any](ctx context.Context, x *run, route string, body any, f func
 }
 
 func (x *run) step(name, format string, args ...any) {
+	if x.r.opts.NoSteps {
+		return
+	}
 	x.out.Steps = append(x.out.Steps, Step{Name: name, Detail: fmt.Sprintf(format, args...)})
 }
 

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"sync/atomic"
 	"context"
 	"database/sql"
 	"errors"
@@ -271,8 +272,10 @@ func (s *Store) Close() error {
 // lookup returns the stored answer for key and when it was stored.
 func (s *Store) lookup(ctx context.Context, key string) (result []byte, created time.Time, ok bool, err error) {
 	var unix int64
+	ZZReads.Add(1)
 	err = s.get.QueryRowContext(ctx, key).Scan(&result, &unix)
 	if errors.Is(err, sql.ErrNoRows) {
+		ZZReadMiss.Add(1)
 		return nil, time.Time{}, false, nil
 	}
 	if err != nil {
@@ -441,3 +444,5 @@ func (s *Store) exec(query string, args ...any) (int64, error) {
 	n, _ := res.RowsAffected()
 	return n, nil
 }
+
+var ZZReads, ZZReadMiss atomic.Int64

@@ -13,6 +13,7 @@ import (
 	"github.com/ovhcloud-tools/eligibility/bench"
 	"github.com/ovhcloud-tools/eligibility/engine"
 	"github.com/ovhcloud-tools/eligibility/sandbox"
+	"github.com/ovhcloud-tools/eligibility/store"
 )
 
 func cpuNow() time.Duration {
@@ -48,7 +49,7 @@ func BenchmarkZZEngineCache(b *testing.B) {
 		c0 := cpuNow()
 		sum, err := e.RunFile(b.Context(), engine.FileJob{Input: in, Outputs: []string{filepath.Join(dir, "out.csv")}})
 		b.ReportMetric(float64((cpuNow()-c0).Milliseconds())/float64(rows), "cpu-ms/row")
-		b.Logf("%+v", sum)
+		b.Logf("%+v reads %d readmiss %d", sum, store.ZZReads.Load(), store.ZZReadMiss.Load())
 		e.Close()
 		if err != nil {
 			b.Fatal(err)
