@@ -10,9 +10,11 @@
 // failure or a timeout (the wrapped Caller returned an error) is never
 // stored. The key is sha256(endpoint, route, canonical JSON body), so the
 // sandbox and the real API never share an answer and two bodies with the
-// same content (a struct and a map) share one. Each answer is committed on
-// its own as soon as it arrives: a killed run loses only what was in flight.
-// Several processes may share one file (WAL + busy_timeout).
+// same content (a struct and a map) share one. Each answer is committed as
+// soon as it arrives, and the Call that asked for it returns only then: a
+// killed run loses only what was in flight. One writer goroutine per Store
+// commits the answers that arrive together in one transaction (group
+// commit). Several processes may share one file (WAL + busy_timeout).
 //
 // Identical requests in flight at the same time are made once
 // (singleflight), and hot keys are served from a bounded in-memory LRU.

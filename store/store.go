@@ -1,13 +1,13 @@
 package store
 
 import (
-	"sync/atomic"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -60,13 +60,34 @@ var answerColumns = []string{"key", "endpoint", "route", "body", "result", "crea
 // processes may open the same file.
 type Store struct {
 	path string
-	db   *sql.DB
-	get  *sql.Stmt
-	put  *sql.Stmt
+	db   *sql.DB   // readers and maintenance
+	get  *sql.Stmt // on db
+	wc   *sql.Conn // the writer goroutine's own connection
+	put  *sql.Stmt // on wc
+
+	writes     chan *writeReq // unbuffered: a send is taken by the writer or not at all
+	quit       chan struct{}  // closed by Close
+	writerDone chan struct{}
 
 	closeOnce sync.Once
 	closeErr  error
 }
+
+// writeReq is one answer handed to the writer goroutine; done gets the
+// result once its transaction is committed (or failed).
+type writeReq struct {
+	args [6]any
+	done chan error
+}
+
+// maxBatch bounds how many answers one transaction commits.
+const maxBatch = 256
+
+// readConns is the size of the reading pool.
+const readConns = 8
+
+// errClosed is what a write after Close gets.
+var errClosed = errors.New("cache closed")
 
 // CorruptError means the file is not a usable cache: not a SQLite database,
 // a damaged one, or one with another schema. Callers may go on without a
@@ -131,15 +152,25 @@ func Open(path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cache %s: %w", path, err)
 	}
-	// Writes are serialised by SQLite anyway; a small pool of kept-open
-	// connections serves concurrent reads without reopening the file.
-	db.SetMaxOpenConns(8)
-	db.SetMaxIdleConns(8)
+	// A small pool of kept-open connections serves concurrent reads without
+	// reopening the file, plus one connection kept by the writer goroutine:
+	// SQLite serialises writers anyway, and one writer batching whatever
+	// answers arrived meanwhile into one commit costs far less CPU than many
+	// connections each committing (and spinning on the WAL lock) alone.
+	db.SetMaxOpenConns(readConns + 1)
+	db.SetMaxIdleConns(readConns + 1)
 	s := &Store{path: path, db: db}
 	if err := s.init(); err != nil {
+		if s.wc != nil {
+			s.wc.Close()
+		}
 		db.Close()
 		return nil, classify(path, err)
 	}
+	s.writes = make(chan *writeReq)
+	s.quit = make(chan struct{})
+	s.writerDone = make(chan struct{})
+	go s.writer()
 	return s, nil
 }
 
@@ -196,7 +227,10 @@ func (s *Store) init() error {
 	if s.get, err = s.db.PrepareContext(ctx, "SELECT result, created FROM answers WHERE key = ?"); err != nil {
 		return err
 	}
-	s.put, err = s.db.PrepareContext(ctx,
+	if s.wc, err = s.db.Conn(ctx); err != nil {
+		return err
+	}
+	s.put, err = s.wc.PrepareContext(ctx,
 		"INSERT OR REPLACE INTO answers(key, endpoint, route, body, result, created) VALUES (?, ?, ?, ?, ?, ?)")
 	return err
 }
@@ -258,12 +292,13 @@ func (s *Store) Close() error {
 		return nil
 	}
 	s.closeOnce.Do(func() {
-		if s.get != nil {
-			s.get.Close()
-		}
-		if s.put != nil {
-			s.put.Close()
-		}
+		// The writer commits the batch it holds, then stops; later saves
+		// get errClosed.
+		close(s.quit)
+		<-s.writerDone
+		s.get.Close()
+		s.put.Close()
+		s.wc.Close()
 		s.closeErr = s.db.Close()
 	})
 	return s.closeErr
@@ -272,10 +307,8 @@ func (s *Store) Close() error {
 // lookup returns the stored answer for key and when it was stored.
 func (s *Store) lookup(ctx context.Context, key string) (result []byte, created time.Time, ok bool, err error) {
 	var unix int64
-	ZZReads.Add(1)
 	err = s.get.QueryRowContext(ctx, key).Scan(&result, &unix)
 	if errors.Is(err, sql.ErrNoRows) {
-		ZZReadMiss.Add(1)
 		return nil, time.Time{}, false, nil
 	}
 	if err != nil {
@@ -284,14 +317,89 @@ func (s *Store) lookup(ctx context.Context, key string) (result []byte, created 
 	return result, time.Unix(unix, 0), true, nil
 }
 
-// save commits one answer on its own (autocommit), so it survives a kill
-// the moment this returns.
-func (s *Store) save(ctx context.Context, key, endpoint, route, body string, result []byte, created time.Time) error {
+// save hands one answer to the writer goroutine and returns once the
+// transaction holding it is committed, so it survives a kill the moment
+// this returns. The commit goes on whatever ctx says: the answer was paid
+// for.
+func (s *Store) save(key, endpoint, route, body string, result []byte, created time.Time) error {
 	if result == nil {
 		result = []byte{} // NOT NULL: nil would bind as NULL
 	}
-	_, err := s.put.ExecContext(ctx, key, endpoint, route, body, result, created.Unix())
-	return classify(s.path, err)
+	r := writeReqPool.Get().(*writeReq)
+	r.args = [6]any{key, endpoint, route, body, result, created.Unix()}
+	select {
+	case s.writes <- r:
+	case <-s.quit:
+		return errClosed
+	}
+	err := <-r.done
+	r.args = [6]any{}
+	writeReqPool.Put(r)
+	return err
+}
+
+var writeReqPool = sync.Pool{New: func() any { return &writeReq{done: make(chan error, 1)} }}
+
+// writer is the only goroutine that writes answers. It takes one answer,
+// then every other one already waiting (group commit), commits them in one
+// transaction, and tells each caller.
+func (s *Store) writer() {
+	defer close(s.writerDone)
+	batch := make([]*writeReq, 0, maxBatch)
+	for {
+		select {
+		case r := <-s.writes:
+			batch = append(batch[:0], r)
+		case <-s.quit:
+			return
+		}
+		// Let the workers that are about to hand an answer over do so: at
+		// no wait worth the name, batches grow from ~2 to ~14 answers in a
+		// real run, and the writer's CPU drops by a quarter.
+		runtime.Gosched()
+	more:
+		for len(batch) < maxBatch {
+			select {
+			case r := <-s.writes:
+				batch = append(batch, r)
+			default:
+				break more
+			}
+		}
+		err := classify(s.path, s.commit(batch))
+		for _, r := range batch {
+			r.done <- err
+		}
+		clear(batch)
+	}
+}
+
+// commit writes batch in one transaction (a lone answer in autocommit).
+// On any failure nothing of the batch is kept and every caller gets the
+// error, as if each had written alone: what fails one insert (a full disk,
+// a damaged or locked file) fails the others too.
+func (s *Store) commit(batch []*writeReq) error {
+	ctx := context.Background()
+	if len(batch) == 1 {
+		_, err := s.put.ExecContext(ctx, batch[0].args[:]...)
+		return err
+	}
+	// IMMEDIATE: take the write lock now (waiting busy_timeout for another
+	// process) rather than fail on upgrade mid-transaction.
+	if _, err := s.wc.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		return err
+	}
+	for _, r := range batch {
+		if _, err := s.put.ExecContext(ctx, r.args[:]...); err != nil {
+			s.wc.ExecContext(ctx, "ROLLBACK")
+			return err
+		}
+	}
+	if _, err := s.wc.ExecContext(ctx, "COMMIT"); err != nil {
+		s.wc.ExecContext(ctx, "ROLLBACK")
+		return err
+	}
+	return nil
 }
 
 // RouteStats describes the entries of one route.
@@ -444,5 +552,3 @@ func (s *Store) exec(query string, args ...any) (int64, error) {
 	n, _ := res.RowsAffected()
 	return n, nil
 }
-
-var ZZReads, ZZReadMiss atomic.Int64

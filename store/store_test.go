@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -707,7 +708,8 @@ func FuzzParseTTL(f *testing.F) {
 }
 
 func FuzzCanonical(f *testing.F) {
-	for _, s := range []string{`{"b":1,"a":[1,2,{"d":null,"c":"x"}]}`, `[]`, `"é<>&"`, `1e400`, `{"a":{"a":{}}}`} {
+	for _, s := range []string{`{"b":1,"a":[1,2,{"d":null,"c":"x"}]}`, `[]`, `"é<>&"`, `1e400`, `{"a":{"a":{}}}`,
+		`{"a":1,"b":{"c":[{"x":1,"y":2},{"y":1,"x":2}]}}`, `{"a":1,"a":2}`, `{"b":"\u00e9","a":"é"}`, `{"":1,"a":"\"}"}`, "\"\xff\""} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
@@ -718,6 +720,11 @@ func FuzzCanonical(f *testing.F) {
 		if err != nil {
 			return
 		}
+		// The fast path (already canonical) must agree with the slow one.
+		raw, _ := json.Marshal(json.RawMessage(in))
+		if slow, err := canonicalSlow(raw); err != nil || string(slow) != string(once) {
+			t.Fatalf("Canonical(%s) = %s, slow path %s (%v)", in, once, slow, err)
+		}
 		twice, err := Canonical(json.RawMessage(once))
 		if err != nil {
 			t.Fatalf("canonical form %s does not re-canonicalise: %v", once, err)
@@ -726,4 +733,68 @@ func FuzzCanonical(f *testing.F) {
 			t.Errorf("not idempotent: %s then %s", once, twice)
 		}
 	})
+}
+
+func TestIsCanonical(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want bool
+	}{
+		{`{"a":1,"b":[{"c":2,"d":3}]}`, true},
+		{`{"b":1,"a":2}`, false},
+		{`[{"a":1},{"b":2,"a":1}]`, false},
+		{`{"a":1,"a":2}`, false},            // duplicate: the decode keeps the last
+		{`{"a":"\u003c"}`, false},           // escapes may decode to other bytes
+		{"\"\xff\"", false},                 // invalid UTF-8 becomes U+FFFD
+		{`{"a":{"z":1},"b":{"a":1}}`, true}, // each object has its own order
+		{`"x"`, true},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			if got := isCanonical([]byte(tc.in)); got != tc.want {
+				t.Errorf("isCanonical(%s) = %v, want %v", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+// TestGroupCommit: answers written from many goroutines at once (the writer
+// batches them) are each committed when their Call returns: another Store
+// sees them all while the first is still open (as after kill -9).
+func TestGroupCommit(t *testing.T) {
+	s, path := openTemp(t)
+	c := s.Wrap(answerKey{}, ep, Options{MemoryEntries: -1})
+	const workers, per = 32, 25
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w * per; i < (w+1)*per; i++ {
+				if _, err := c.Call(t.Context(), ovhapi.RouteStreets, ovhapi.StreetsRequest{InseeCode: strconv.Itoa(i)}); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if st := c.Stats(); st.StoreErrors != 0 || st.Misses != workers*per {
+		t.Fatalf("stats %+v, want %d misses and no store error", st, workers*per)
+	}
+	checkKeys(t, path, 0, workers*per)
+}
+
+// TestWriteAfterClose: a Store closed under a running Cached fails its
+// writes (counted, logged) instead of hanging; the calls still answer.
+func TestWriteAfterClose(t *testing.T) {
+	s, _ := openTemp(t)
+	c := s.Wrap(answerKey{}, ep, Options{MemoryEntries: -1})
+	call(t, c, ovhapi.RouteStreets, ovhapi.StreetsRequest{InseeCode: "1"})
+	s.Close()
+	if err := s.save("k", ep, ovhapi.RouteStreets, "{}", []byte("1"), time.Now()); !errors.Is(err, errClosed) {
+		t.Fatalf("save after Close: %v, want errClosed", err)
+	}
+	if got := call(t, c, ovhapi.RouteStreets, ovhapi.StreetsRequest{InseeCode: "2"}); got != `"2"` {
+		t.Errorf("answer %s", got)
+	}
+	if st := c.Stats(); st.StoreErrors == 0 {
+		t.Errorf("stats %+v: the failed write was not counted", st)
+	}
 }
