@@ -7,11 +7,11 @@
 // DataDir/jobs/<id>/, so a restarted server lists past jobs and resumes
 // unfinished ones from the start (the engine's answer cache makes that cheap).
 //
-// Scheduling: jobs run one at a time in FIFO order of submission; the engine
-// parallelises rows inside a job with its own workers and the process-wide
-// rate limiter. One job at a time keeps the rate limiter wholly for the
-// running job, gives a meaningful ETA and a simple "position in queue"; the
-// cost is that a small file waits behind a big one.
+// Scheduling: jobs start in FIFO order of submission, up to Config.Parallel
+// (default 3) at once; the engine parallelises rows inside a job with its own
+// workers, and every running job shares the process-wide rate limiter, so
+// running jobs get about equal parts of the API rate and a small file is not
+// stuck behind a big one. Jobs beyond that wait with a "position in queue".
 //
 // Security: the server is meant for loopback; when a token is configured every
 // request (except the login page and static assets) must carry it, either as

@@ -219,4 +219,3 @@ func writeOut(path string, rows [][]string) error {
 	w.WriteAll(rows)
 	return errors.Join(w.Error(), f.Close())
 }
-

@@ -79,7 +79,14 @@ func (s *Server) next() *job {
 		if s.ctx.Err() == nil && len(s.queue) > 0 {
 			j := s.queue[0]
 			s.queue = s.queue[1:]
+			more := len(s.queue) > 0
 			s.mu.Unlock()
+			if more { // wake another idle worker for the rest of the queue
+				select {
+				case s.wake <- struct{}{}:
+				default:
+				}
+			}
 			return j
 		}
 		s.mu.Unlock()

@@ -26,10 +26,17 @@ type Config struct {
 	Runner      Runner
 	Inspector   Inspector
 	Logger      *slog.Logger // nil = discard
+	// Parallel is how many jobs run at once (0 = DefaultParallel). Running
+	// jobs share the engine's rate limiter, so each gets about an equal part
+	// of the API rate: a small file is not stuck behind a 25,000-row one.
+	Parallel int
 	// JanitorEvery is how often expired jobs are swept; 0 = min(JobTTL/4, 10 min).
 	JanitorEvery time.Duration
 	Now          func() time.Time // nil = time.Now (tests move the clock)
 }
+
+// DefaultParallel is how many jobs run at once by default.
+const DefaultParallel = 3
 
 // Server is the web interface. Create it with Open, serve Handler, Close it.
 type Server struct {
@@ -77,6 +84,9 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.PreviewRows <= 0 {
 		cfg.PreviewRows = 20
 	}
+	if cfg.Parallel <= 0 {
+		cfg.Parallel = DefaultParallel
+	}
 	if cfg.JanitorEvery <= 0 {
 		cfg.JanitorEvery = min(cfg.JobTTL/4, 10*time.Minute)
 	}
@@ -115,8 +125,10 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		r.Started = time.Time{}
 		s.enqueue(newJob(r))
 	}
-	s.wg.Add(2)
-	go s.worker()
+	s.wg.Add(1 + cfg.Parallel)
+	for range cfg.Parallel {
+		go s.worker()
+	}
 	go s.janitor()
 	return s, nil
 }

@@ -428,7 +428,7 @@ func TestQueueCancelAndEvents(t *testing.T) {
 		}
 		return time.Hour
 	}}
-	e := newEnv(t, func(c *Config) { c.Runner = runner })
+	e := newEnv(t, func(c *Config) { c.Runner = runner; c.Parallel = 1 })
 	bal := readSample(t, filepath.Join("..", "samples", "bal-sample-strasbourg-messy.utf8-bom.csv"))
 	a := e.apiJob("a.csv", bal, nil)
 	<-runner.started
@@ -568,7 +568,7 @@ func TestCrossOrigin(t *testing.T) {
 func TestRestartResumes(t *testing.T) {
 	runner := &fakeRunner{started: make(chan string, 1)}
 	runner.delay.Store(int64(time.Hour))
-	e := newEnv(t, func(c *Config) { c.Runner = runner })
+	e := newEnv(t, func(c *Config) { c.Runner = runner; c.Parallel = 1 })
 	v := e.apiJob("s.csv", readSample(t, sample), nil)
 	queued := e.apiJob("q.csv", readSample(t, sample), nil)
 	<-runner.started
@@ -671,5 +671,31 @@ func TestCleanName(t *testing.T) {
 		if got := cleanName(in); got != want {
 			t.Errorf("cleanName(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestParallelJobs: a small job submitted after a long one does not wait for
+// it; both run at once and share the rate limiter.
+func TestParallelJobs(t *testing.T) {
+	runner := &fakeRunner{started: make(chan string, 4)}
+	runner.delay.Store(int64(time.Hour))
+	e := newEnv(t, func(c *Config) { c.Runner = runner; c.Parallel = 2 })
+	big := e.apiJob("big.csv", readSample(t, sample), nil)
+	small := e.apiJob("small.csv", readSample(t, sample), nil)
+	third := e.apiJob("third.csv", readSample(t, sample), nil)
+	for range 2 {
+		select {
+		case <-runner.started:
+		case <-time.After(10 * time.Second):
+			t.Fatal("the second job did not start while the first was running")
+		}
+	}
+	for _, id := range []string{big.ID, small.ID} {
+		if v := e.get(id); v.State != StateRunning {
+			t.Errorf("%s: %s, want running", id, v.State)
+		}
+	}
+	if v := e.get(third.ID); v.State != StateQueued || v.Position != 1 {
+		t.Errorf("third: %s position %d, want queued first in line", v.State, v.Position)
 	}
 }
