@@ -96,13 +96,17 @@ func (e *ColumnError) Error() string {
 	return fmt.Sprintf("--columns %s: %s; the file's columns are: %s", e.Spec, e.Msg, quoteList(e.Header))
 }
 
-var folder = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+// newFolder strips accents. A transform.Chain keeps buffers: it is not safe
+// for concurrent use, so each call makes its own (cheap next to the read).
+func newFolder() transform.Transformer {
+	return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+}
 
 // foldHeader makes header names comparable: lower case, no accents, any
 // punctuation a space. "Libellé_d'acheminement " → "libelle d acheminement".
 func foldHeader(s string) string {
 	s = strings.NewReplacer("œ", "oe", "Œ", "oe", "æ", "ae", "Æ", "ae", "\ufeff", "").Replace(s)
-	if t, _, err := transform.String(folder, s); err == nil {
+	if t, _, err := transform.String(newFolder(), s); err == nil {
 		s = t
 	}
 	var b strings.Builder
