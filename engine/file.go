@@ -38,7 +38,7 @@ type Prepared struct {
 	Header  []string
 	Dialect readers.Dialect
 	Mapping readers.Mapping
-	Total   int // rows, 0 if unknown (stdin)
+	Total   int // rows, 0 if unknown (stdin); set by RunFile, not Prepare
 }
 
 // ErrNoRows is returned for an input with a header and no data row.
@@ -100,7 +100,12 @@ func Prepare(job FileJob) (readers.Reader, pipeline.Source, Prepared, error) {
 		r.Close()
 		return nil, nil, Prepared{}, fmt.Errorf("%s: %w", job.Input, err)
 	}
-	prep := Prepared{Header: header, Dialect: r.Dialect(), Mapping: m}
+	return r, p, Prepared{Header: header, Dialect: r.Dialect(), Mapping: m}, nil
+}
+
+// countRows fills prep.Total for progress and ETA. It reads the whole file,
+// so only a run does it, once (checks and dry runs need no total).
+func countRows(job FileJob, prep *Prepared) {
 	if job.Input != "-" {
 		if n, err := readers.CountRows(job.Input, job.Read); err == nil {
 			prep.Total = n
@@ -109,7 +114,6 @@ func Prepare(job FileJob) (readers.Reader, pipeline.Source, Prepared, error) {
 	if job.Limit > 0 && (prep.Total == 0 || prep.Total > job.Limit) {
 		prep.Total = job.Limit
 	}
-	return r, p, prep, nil
 }
 
 // InputOf returns the mapper from cells to the resolver's input.
@@ -149,6 +153,7 @@ func (e *Engine) RunFile(ctx context.Context, job FileJob) (writers.Summary, err
 		return sum, err
 	}
 	defer r.Close()
+	countRows(job, &prep)
 	if job.OnStart != nil {
 		job.OnStart(prep)
 	}
