@@ -6,19 +6,12 @@ import (
 	"context"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
 
 	"github.com/ovhcloud-tools/eligibility/cli"
 )
 
 func main() {
-	// A batch's working set is bounded (reorder window, caches). A soft
-	// memory limit keeps a run under the 200 MB budget of a shared machine
-	// without GC pressure below it; GOMEMLIMIT overrides it.
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(160 << 20)
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:])
 	stop()

@@ -1,100 +1,173 @@
 package resolve
 
 import (
-	"container/list"
+	"encoding/json"
+	"hash/maphash"
 	"sync"
 	"time"
 
 	"github.com/ovhcloud-tools/eligibility/ovhapi"
 )
 
-// Budgets of the decoded answers a Resolver keeps across rows. Decoding a
-// cached answer again for every row was a sixth of the CPU of a run: the
-// resolver keeps the typed lists themselves. Search answers cost their
-// length (a commune's streets, a street's numbers), test answers one each.
+// Budgets of the decoded answers a Resolver keeps across rows. Decoding an
+// answer again for every row (from the cache file or its memory layer) was
+// most of a batch's CPU; the resolver keeps the compact forms rows use
+// (test answers converted to offers once, building lists as references,
+// number lists with their canonical forms), enough for every answer of a
+// 100,000-row file. Search answers cost their length, test answers one.
 const (
-	DefaultMemoSearch = 50_000 // listed items (≈ 5 MB)
-	DefaultMemoTests  = 2_000  // test and building answers (≈ 3 KB each decoded)
+	DefaultMemoSearch = 600_000 // listed items (≈ 20 MB at most)
+	DefaultMemoTests  = 80_000  // test answers and building lists (≈ 250 bytes each)
 	// memoSearchAge and memoTestAge bound how long a long-lived resolver
 	// (web server) serves an answer without asking its Caller again; the
 	// Caller's cache applies its own TTLs.
 	memoSearchAge = time.Hour
-	memoTestAge   = 10 * time.Minute
+	// maxSpellings bounds the memoized street spellings (≈ 300 bytes each).
+	maxSpellings = 40_000
+	memoTestAge  = 10 * time.Minute
 )
 
-// answerMemo is a concurrency-safe LRU of decoded answers bounded by total
-// cost. Values are shared between rows and never modified.
+// answerMemo is a concurrency-safe memo of decoded answers bounded by total
+// cost. It keeps two generations: new answers go to the current one; when
+// it holds half the budget it becomes the old one (the previous old one is
+// dropped), and answers found in the old generation move back to the
+// current. That is LRU-like with no per-entry list, which matters with a
+// hundred thousand small entries. Keys are 128-bit hashes of the request,
+// so the memo holds no copy of them. Values are shared between rows and
+// never modified.
 type answerMemo struct {
-	mu     sync.Mutex
-	budget int
-	used   int
-	maxAge time.Duration
-	order  list.List // front = most recent; values are *memoItem
-	items  map[string]*list.Element
+	mu       sync.Mutex
+	half     int // cost a generation may hold
+	maxAge   time.Duration
+	epoch    time.Time // set by the first put
+	cur, old memoGen
 }
 
+type memoGen struct {
+	items map[memoKey]memoItem
+	used  int
+}
+
+type memoKey struct{ a, b uint64 }
+
+// memoItem is small: a memo holds a hundred thousand of them.
 type memoItem struct {
-	key  string
 	v    any
-	cost int
-	at   time.Time
+	at   uint32 // seconds since the memo's epoch
+	cost uint32
+}
+
+// Two independent seeds make a 128-bit key: a collision between two of a
+// million requests has odds of about 1e-27.
+var seedA, seedB = maphash.MakeSeed(), maphash.MakeSeed()
+
+func keyOf(s string) memoKey {
+	return memoKey{maphash.String(seedA, s), maphash.String(seedB, s)}
+}
+
+// requestKey is the key of a request: its route and its JSON body (a
+// string body is hashed as is, without encoding it).
+func requestKey(route string, body any) memoKey {
+	var b []byte
+	kind := byte(1)
+	if s, ok := body.(string); ok {
+		b, kind = []byte(s), 0
+	} else {
+		b, _ = json.Marshal(body)
+	}
+	sum := func(seed maphash.Seed) uint64 {
+		var h maphash.Hash
+		h.SetSeed(seed)
+		h.WriteString(route)
+		h.WriteByte(kind)
+		h.Write(b)
+		return h.Sum64()
+	}
+	return memoKey{sum(seedA), sum(seedB)}
 }
 
 func newAnswerMemo(budget int, maxAge time.Duration) *answerMemo {
 	if budget <= 0 {
 		return nil
 	}
-	return &answerMemo{budget: budget, maxAge: maxAge, items: map[string]*list.Element{}}
+	return &answerMemo{half: max(1, budget/2), maxAge: maxAge}
 }
 
-func (m *answerMemo) get(key string, now time.Time) (any, bool) {
+func (m *answerMemo) get(k memoKey, now time.Time) (any, bool) {
 	if m == nil {
 		return nil, false
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	el, ok := m.items[key]
+	if it, ok := m.cur.items[k]; ok {
+		if m.fresh(it, now) {
+			return it.v, true
+		}
+		m.cur.used -= int(it.cost)
+		delete(m.cur.items, k)
+		return nil, false
+	}
+	it, ok := m.old.items[k]
 	if !ok {
 		return nil, false
 	}
-	it := el.Value.(*memoItem)
-	if now.Sub(it.at) >= m.maxAge {
-		m.remove(el)
+	m.old.used -= int(it.cost)
+	delete(m.old.items, k)
+	if !m.fresh(it, now) {
 		return nil, false
 	}
-	m.order.MoveToFront(el)
+	m.add(k, it)
 	return it.v, true
+}
+
+func (m *answerMemo) fresh(it memoItem, now time.Time) bool {
+	return now.Sub(m.epoch)-time.Duration(it.at)*time.Second < m.maxAge
+}
+
+// stamp is now in seconds since the memo's first answer, rounded down: an
+// answer may be let go up to a second early, never kept too long.
+func (m *answerMemo) stamp(now time.Time) uint32 {
+	if m.epoch.IsZero() {
+		m.epoch = now
+	}
+	return uint32(max(0, now.Sub(m.epoch)/time.Second))
 }
 
 // put keeps v and returns the value rows should use: the one already kept
 // when rows racing on a new key both put theirs, so that everything derived
-// from an answer (prepared names) is derived once.
-func (m *answerMemo) put(key string, v any, cost int, now time.Time) any {
-	if m == nil || cost > m.budget {
+// from an answer (prepared names) is derived once. An answer costing more
+// than half the budget passes through unkept.
+func (m *answerMemo) put(k memoKey, v any, cost int, now time.Time) any {
+	if m == nil || cost > m.half {
 		return v
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if el, ok := m.items[key]; ok {
-		if it := el.Value.(*memoItem); now.Sub(it.at) < m.maxAge {
-			m.order.MoveToFront(el)
-			return it.v
+	for _, g := range []*memoGen{&m.cur, &m.old} {
+		if it, ok := g.items[k]; ok {
+			if m.fresh(it, now) {
+				return it.v
+			}
+			g.used -= int(it.cost)
+			delete(g.items, k)
 		}
-		m.remove(el)
 	}
-	m.items[key] = m.order.PushFront(&memoItem{key: key, v: v, cost: cost, at: now})
-	m.used += cost
-	for m.used > m.budget {
-		m.remove(m.order.Back())
-	}
+	m.add(k, memoItem{v: v, at: m.stamp(now), cost: uint32(cost)})
 	return v
 }
 
-func (m *answerMemo) remove(el *list.Element) {
-	it := el.Value.(*memoItem)
-	m.order.Remove(el)
-	delete(m.items, it.key)
-	m.used -= it.cost
+// add puts it in the current generation, turning generations first if it
+// would go over half the budget.
+func (m *answerMemo) add(k memoKey, it memoItem) {
+	if m.cur.used+int(it.cost) > m.half {
+		m.old = m.cur
+		m.cur = memoGen{}
+	}
+	if m.cur.items == nil {
+		m.cur.items = map[memoKey]memoItem{}
+	}
+	m.cur.items[k] = it
+	m.cur.used += int(it.cost)
 }
 
 func (m *answerMemo) len() int {
@@ -103,7 +176,7 @@ func (m *answerMemo) len() int {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return len(m.items)
+	return len(m.cur.items) + len(m.old.items)
 }
 
 // memoFor returns the memo that keeps answers of route (nil: none).
@@ -121,10 +194,8 @@ func answerCost(v any) int {
 		return len(l) + 1
 	case []ovhapi.Street:
 		return len(l) + 1
-	case []string:
-		return len(l) + 1
-	case []ovhapi.StreetNumberDetails:
-		return len(l) + 1
+	case *numberList:
+		return l.n + 1
 	}
 	return 1
 }

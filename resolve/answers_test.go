@@ -3,6 +3,7 @@ package resolve
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -79,42 +80,58 @@ func TestMemoAcrossRows(t *testing.T) {
 
 func TestAnswerMemo(t *testing.T) {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	t.Run("bounded by cost", func(t *testing.T) {
-		m := newAnswerMemo(10, time.Hour)
-		m.put("a", []string{"1", "2", "3"}, 4, t0)
-		m.put("b", []string{"1", "2", "3"}, 4, t0)
-		if _, ok := m.get("a", t0); !ok { // a is now the most recent
+	k := keyOf
+	t.Run("bounded by cost, recent answers kept", func(t *testing.T) {
+		m := newAnswerMemo(10, time.Hour) // generations of 5
+		m.put(k("a"), []string{"1", "2", "3"}, 4, t0)
+		m.put(k("b"), []string{"1", "2", "3"}, 4, t0) // 8 > 5: a's generation gets old
+		if _, ok := m.get(k("a"), t0); !ok {          // back to the current one (b's becomes old)
 			t.Fatal("a missing")
 		}
-		m.put("c", "x", 4, t0) // 12 > 10: the least recent (b) goes
-		if _, ok := m.get("b", t0); ok {
+		m.put(k("c"), "x", 4, t0) // a's generation gets old, b's is dropped
+		if _, ok := m.get(k("b"), t0); ok {
 			t.Error("b kept over budget")
 		}
-		for _, k := range []string{"a", "c"} {
-			if _, ok := m.get(k, t0); !ok {
-				t.Errorf("%s evicted", k)
+		for _, key := range []string{"a", "c"} {
+			if _, ok := m.get(k(key), t0); !ok {
+				t.Errorf("%s evicted", key)
 			}
 		}
-		if m.put("huge", "x", 11, t0) != "x" || m.len() != 2 {
-			t.Errorf("an answer over the whole budget must pass through unkept, len %d", m.len())
+		if m.put(k("huge"), "x", 6, t0) != "x" || m.len() != 2 {
+			t.Errorf("an answer over half the budget must pass through unkept, len %d", m.len())
+		}
+	})
+	t.Run("never more than the budget", func(t *testing.T) {
+		m := newAnswerMemo(100, time.Hour)
+		for i := range 1000 {
+			m.put(k(fmt.Sprint(i)), i, 1+i%3, t0)
+			if used := m.cur.used + m.old.used; used > 100 {
+				t.Fatalf("after %d puts the memo holds cost %d > 100", i+1, used)
+			}
+		}
+		if _, ok := m.get(k("999"), t0); !ok {
+			t.Error("the latest answer is gone")
+		}
+		if _, ok := m.get(k("0"), t0); ok {
+			t.Error("the first answer is still there")
 		}
 	})
 	t.Run("first answer wins", func(t *testing.T) {
 		m := newAnswerMemo(10, time.Hour)
 		first, second := []string{"1"}, []string{"1"}
-		m.put("k", first, 2, t0)
-		got := m.put("k", second, 2, t0).([]string)
+		m.put(k("k"), first, 2, t0)
+		got := m.put(k("k"), second, 2, t0).([]string)
 		if &got[0] != &first[0] {
 			t.Error("a racing put replaced the kept answer")
 		}
 	})
 	t.Run("expires", func(t *testing.T) {
 		m := newAnswerMemo(10, time.Minute)
-		m.put("k", "v", 1, t0)
-		if _, ok := m.get("k", t0.Add(59*time.Second)); !ok {
+		m.put(k("k"), "v", 1, t0)
+		if _, ok := m.get(k("k"), t0.Add(59*time.Second)); !ok {
 			t.Error("expired early")
 		}
-		if _, ok := m.get("k", t0.Add(time.Minute)); ok {
+		if _, ok := m.get(k("k"), t0.Add(time.Minute)); ok {
 			t.Error("served after its age")
 		}
 		if m.len() != 0 {
@@ -123,11 +140,32 @@ func TestAnswerMemo(t *testing.T) {
 	})
 	t.Run("nil memo", func(t *testing.T) {
 		var m *answerMemo = newAnswerMemo(-1, time.Hour)
-		if m.put("k", "v", 1, t0) != "v" {
+		if m.put(k("k"), "v", 1, t0) != "v" {
 			t.Error("nil put changed the value")
 		}
-		if _, ok := m.get("k", t0); ok {
+		if _, ok := m.get(k("k"), t0); ok {
 			t.Error("nil memo served")
 		}
 	})
+}
+
+func TestRequestKey(t *testing.T) {
+	keys := map[memoKey]string{}
+	for name, v := range map[string]memoKey{
+		"cities 54111":            requestKey(ovhapi.RouteCities, "54111"),
+		"streets 54111":           requestKey(ovhapi.RouteStreets, "54111"),
+		"cities \"54111\" (JSON)": requestKey(ovhapi.RouteCities, []byte(`"54111"`)),
+		"numbers A":               requestKey(ovhapi.RouteStreetNumbers, ovhapi.StreetNumbersRequest{StreetCode: "A"}),
+		"numbers A alt B":         requestKey(ovhapi.RouteStreetNumbers, ovhapi.StreetNumbersRequest{StreetCode: "A", StreetAltCode: "B"}),
+	} {
+		if other, ok := keys[v]; ok {
+			t.Errorf("%s and %s share a key", name, other)
+		}
+		keys[v] = name
+	}
+	a := requestKey(ovhapi.RouteBuildings, ovhapi.BuildingsRequest{StreetCode: "X", StreetNumber: "12B"})
+	b := requestKey(ovhapi.RouteBuildings, ovhapi.BuildingsRequest{StreetCode: "X", StreetNumber: "12B"})
+	if a != b {
+		t.Error("the same request got two keys")
+	}
 }

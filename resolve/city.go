@@ -128,7 +128,7 @@ type zipInfo struct {
 }
 
 // maxCitySpellings bounds the memoized city spellings of one zip.
-const maxCitySpellings = 64
+const maxCitySpellings = 16
 
 // cityScores scores city against every group, memoized per spelling.
 func (z *zipInfo) cityScores(city string) []nameScore {
@@ -163,7 +163,7 @@ type zipCache struct {
 	order []string
 }
 
-const maxZipInfos = 1024
+const maxZipInfos = 4096
 
 func (r *Resolver) zipInfo(zip string, cs []ovhapi.City) *zipInfo {
 	var src *ovhapi.City
@@ -279,7 +279,9 @@ func (x *run) pickCity(ctx context.Context, q cityQuery, cs []ovhapi.City) (comm
 	groups := info.groups
 	x.step("cities", "%s", info.listing)
 	chosen := func(g *cityGroup, score float64, how string) (commune, bool) {
-		x.step("cities", "chose %s %s (%s)", g.city, g.insee, how)
+		if x.tracing() {
+			x.step("cities", "chose %s %s (%s)", g.city, g.insee, how)
+		}
 		return commune{insee: g.insee, zip: g.zip, city: g.city, score: score}, true
 	}
 	if q.insee != "" {
@@ -313,9 +315,12 @@ func (x *run) pickCity(ctx context.Context, q cityQuery, cs []ovhapi.City) (comm
 	c = keepTop(c)
 	switch r.choose(c) {
 	case picked:
-		how := fmt.Sprintf("city %q %.2f", q.city, c[0].score)
-		if c[0].via != "" && c[0].via != c[0].label {
-			how += " via " + c[0].via
+		how := ""
+		if x.tracing() {
+			how = fmt.Sprintf("city %q %.2f", q.city, c[0].score)
+			if c[0].via != "" && c[0].via != c[0].label {
+				how += " via " + c[0].via
+			}
 		}
 		return chosen(groups[c[0].idx], c[0].score, how)
 	case tooClose:

@@ -2,7 +2,6 @@ package resolve
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -64,6 +63,8 @@ type Resolver struct {
 	zips       zipCache
 	memoSearch *answerMemo
 	memoTests  *answerMemo
+	spellings  *answerMemo // (INSEE, row street) → top candidates
+	offerSets  offerSets
 	memoHits   atomic.Int64
 }
 
@@ -95,6 +96,7 @@ func New(svc ovhapi.Service, opts Options) *Resolver {
 	r := &Resolver{svc: svc, opts: opts, log: log, lp: laposte.Load()}
 	r.memoSearch = newAnswerMemo(orDefault(opts.MemoSearch, DefaultMemoSearch), memoSearchAge)
 	r.memoTests = newAnswerMemo(orDefault(opts.MemoTests, DefaultMemoTests), memoTestAge)
+	r.spellings = newAnswerMemo(maxSpellings, memoSearchAge)
 	return r
 }
 
@@ -110,7 +112,7 @@ func orDefault(n, def int) int {
 type run struct {
 	r    *Resolver
 	out  *Outcome
-	memo map[string]memoEntry
+	memo map[memoKey]memoEntry
 	errs []error // API failures that did not stop the row
 }
 
@@ -122,8 +124,7 @@ type memoEntry struct {
 // memoCall runs f once per (route, body) within a row, and serves its
 // decoded ok answers to later rows from the resolver's memos.
 func memoCall[T any](ctx context.Context, x *run, route string, body any, f func(context.Context) (T, error)) (T, error) {
-	b, _ := json.Marshal(body)
-	key := route + " " + string(b)
+	key := requestKey(route, body)
 	if e, ok := x.memo[key]; ok {
 		v, _ := e.v.(T)
 		return v, e.err
@@ -132,7 +133,7 @@ func memoCall[T any](ctx context.Context, x *run, route string, body any, f func
 	if v, ok := m.get(key, x.r.opts.now()); ok {
 		if t, ok := v.(T); ok {
 			x.r.memoHits.Add(1)
-			x.memo[key] = memoEntry{v: t}
+			x.remember(key, memoEntry{v: t})
 			return t, nil
 		}
 	}
@@ -142,8 +143,16 @@ func memoCall[T any](ctx context.Context, x *run, route string, body any, f func
 			v = t
 		}
 	}
-	x.memo[key] = memoEntry{v: v, err: err}
+	x.remember(key, memoEntry{v: v, err: err})
 	return v, err
+}
+
+// remember keeps an answer for the rest of the row.
+func (x *run) remember(key memoKey, e memoEntry) {
+	if x.memo == nil {
+		x.memo = make(map[memoKey]memoEntry, 8)
+	}
+	x.memo[key] = e
 }
 
 func (x *run) step(name, format string, args ...any) {
@@ -172,7 +181,7 @@ func shorten(s string, n int) string {
 // a status with a reason.
 func (r *Resolver) Resolve(ctx context.Context, in Input) Outcome {
 	out := Outcome{Match: MatchNone}
-	x := &run{r: r, out: &out, memo: map[string]memoEntry{}}
+	x := &run{r: r, out: &out}
 	x.resolve(ctx, normalizeInput(in))
 	if out.Status == "" { // defensive: every path sets one
 		out.Status = StatusInvalid
@@ -267,33 +276,36 @@ func (x *run) finishOffers() {
 }
 
 // record adds a test's offers and fills the outcome's address from the
-// endpoint when the row did not give it.
-func (x *run) record(t *ovhapi.EligibilityTest, endpoint, typ string) {
-	offers := convertOffers(t, endpoint, typ)
-	x.out.Offers = append(x.out.Offers, offers...)
-	if t == nil || t.Endpoint.Address == nil {
-		return
+// endpoint when the row did not give it. It returns the offers added.
+func (x *run) record(t *testAnswer, endpoint, typ string) []Offer {
+	n := len(x.out.Offers)
+	x.out.Offers = append(x.out.Offers, t.offers...)
+	offers := x.out.Offers[n:]
+	for i := range offers {
+		offers[i].Endpoint, offers[i].EndpointType, offers[i].Reference = endpoint, typ, t.ref
 	}
-	a := t.Endpoint.Address
+	a := t.addr
+	if a == nil {
+		return offers
+	}
 	if x.out.Insee == "" {
-		x.out.Insee = a.InseeCode
+		x.out.Insee = a.insee
 	}
 	if x.out.Zip == "" {
-		x.out.Zip = a.ZipCode
+		x.out.Zip = a.zip
 	}
 	if x.out.City == "" {
-		x.out.City = a.City
+		x.out.City = a.city
 	}
-	if x.out.StreetCode == "" && a.StreetCode != nil {
-		x.out.StreetCode = *a.StreetCode
-		if a.StreetName != nil {
-			x.out.Street = *a.StreetName
-		}
-		if a.StreetNumber != nil {
-			x.out.Number = *a.StreetNumber
-		}
+	if x.out.StreetCode == "" && a.hasStreet {
+		x.out.StreetCode, x.out.Street, x.out.Number = a.streetCode, a.streetName, a.streetNumber
 	}
+	return offers
 }
+
+// tracing reports whether steps are kept: arguments that cost something to
+// build are only built then.
+func (x *run) tracing() bool { return !x.r.opts.NoSteps }
 
 func summarize(offers []Offer) string {
 	if len(offers) == 0 {
@@ -312,7 +324,7 @@ func summarize(offers []Offer) string {
 }
 
 func (x *run) testOTP(ctx context.Context, otp string) bool {
-	t, err := memoCall(ctx, x, ovhapi.RouteTestOTP, otp, func(ctx context.Context) (*ovhapi.EligibilityTest, error) {
+	t, err := x.test(ctx, ovhapi.RouteTestOTP, otp, func(ctx context.Context) (*ovhapi.EligibilityTest, error) {
 		return x.r.svc.TestOTP(ctx, otp)
 	})
 	if err != nil {
@@ -320,13 +332,15 @@ func (x *run) testOTP(ctx context.Context, otp string) bool {
 		x.step("test/otp", "OTP %s: error: %v", otp, err)
 		return false
 	}
-	x.record(t, otp, EndpointOTP)
-	x.step("test/otp", "OTP %s: %s", otp, summarize(convertOffers(t, otp, EndpointOTP)))
+	offers := x.record(t, otp, EndpointOTP)
+	if x.tracing() {
+		x.step("test/otp", "OTP %s: %s", otp, summarize(offers))
+	}
 	return true
 }
 
 func (x *run) testBuilding(ctx context.Context, ref string) bool {
-	t, err := memoCall(ctx, x, ovhapi.RouteTestBuilding, ref, func(ctx context.Context) (*ovhapi.EligibilityTest, error) {
+	t, err := x.test(ctx, ovhapi.RouteTestBuilding, ref, func(ctx context.Context) (*ovhapi.EligibilityTest, error) {
 		return x.r.svc.TestBuilding(ctx, ref)
 	})
 	if err != nil {
@@ -334,11 +348,13 @@ func (x *run) testBuilding(ctx context.Context, ref string) bool {
 		x.step("test/building", "building %s: error: %v", ref, err)
 		return false
 	}
-	x.record(t, ref, EndpointBuilding)
+	offers := x.record(t, ref, EndpointBuilding)
 	if !contains(x.out.Buildings, ref) {
 		x.out.Buildings = append(x.out.Buildings, ref)
 	}
-	x.step("test/building", "building %s: %s", ref, summarize(convertOffers(t, ref, EndpointBuilding)))
+	if x.tracing() {
+		x.step("test/building", "building %s: %s", ref, summarize(offers))
+	}
 	return true
 }
 
@@ -403,7 +419,7 @@ func (x *run) lineStrategy(ctx context.Context, in Input) bool {
 	ok := false
 	for _, st := range lineStatuses(in, x.r.opts.BothLineStatuses) {
 		req := ovhapi.TestLineRequest{LineNumber: line, Status: st}
-		t, err := memoCall(ctx, x, ovhapi.RouteTestLine, req, func(ctx context.Context) (*ovhapi.EligibilityTest, error) {
+		t, err := x.test(ctx, ovhapi.RouteTestLine, req, func(ctx context.Context) (*ovhapi.EligibilityTest, error) {
 			return x.r.svc.TestLine(ctx, req)
 		})
 		if err != nil {
@@ -411,32 +427,29 @@ func (x *run) lineStrategy(ctx context.Context, in Input) bool {
 			x.step("test/line", "line %s (%s): error: %v", line, st, err)
 		} else {
 			ok = true
-			x.record(t, line, EndpointLine)
-			x.step("test/line", "line %s (%s): %s", line, st, summarize(convertOffers(t, line, EndpointLine)))
+			offers := x.record(t, line, EndpointLine)
+			if x.tracing() {
+				x.step("test/line", "line %s (%s): %s", line, st, summarize(offers))
+			}
 		}
 		breq := ovhapi.LineRequest{LineNumber: line, Status: st}
-		bs, err := memoCall(ctx, x, ovhapi.RouteBuildingsByLine, breq, func(ctx context.Context) ([]ovhapi.Building, error) {
-			return x.r.svc.BuildingsByLine(ctx, breq)
+		bs, err := memoCall(ctx, x, ovhapi.RouteBuildingsByLine, breq, func(ctx context.Context) (buildingList, error) {
+			bs, err := x.r.svc.BuildingsByLine(ctx, breq)
+			return buildingsOf(bs), err
 		})
 		if err != nil {
 			x.errs = append(x.errs, err)
 			x.step("buildingsByLine", "line %s (%s): error: %v", line, st, err)
 			continue
 		}
-		x.step("buildingsByLine", "line %s (%s): %d building(s) %s", line, st, len(bs), buildingRefs(bs))
-		for _, b := range bs {
-			if b.Reference != "" && x.testBuilding(ctx, b.Reference) {
+		if x.tracing() {
+			x.step("buildingsByLine", "line %s (%s): %d building(s) %s", line, st, len(bs), strings.Join(bs, " "))
+		}
+		for _, ref := range bs {
+			if ref != "" && x.testBuilding(ctx, ref) {
 				ok = true
 			}
 		}
 	}
 	return ok
-}
-
-func buildingRefs(bs []ovhapi.Building) string {
-	refs := make([]string, 0, len(bs))
-	for _, b := range bs {
-		refs = append(refs, b.Reference)
-	}
-	return strings.Join(refs, " ")
 }

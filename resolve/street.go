@@ -6,6 +6,7 @@ import (
 	"hash/fnv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/ovhcloud-tools/eligibility/address"
 	"github.com/ovhcloud-tools/eligibility/ovhapi"
@@ -186,7 +187,8 @@ func numbersStep(hexacle bool) string {
 // chooseStreet matches the row's street against the commune's streets.
 func (x *run) chooseStreet(ctx context.Context, com commune, street string) (ovhapi.Street, float64, bool) {
 	streets, err := memoCall(ctx, x, ovhapi.RouteStreets, com.insee, func(ctx context.Context) ([]ovhapi.Street, error) {
-		return x.r.svc.Streets(ctx, com.insee)
+		ss, err := x.r.svc.Streets(ctx, com.insee)
+		return compactStreets(ss), err
 	})
 	if err != nil {
 		x.fail("streets", err)
@@ -198,11 +200,15 @@ func (x *run) chooseStreet(ctx context.Context, com commune, street string) (ovh
 		return ovhapi.Street{}, 0, false
 	}
 	c := x.r.scoreStreets(com.insee, street, streets)
-	x.step("streets", "INSEE %s: %d streets; %q best: %s", com.insee, len(streets), street, topText(c, 3))
+	if x.tracing() {
+		x.step("streets", "INSEE %s: %d streets; %q best: %s", com.insee, len(streets), street, topText(c, 3))
+	}
 	switch x.r.choose(c) {
 	case picked:
 		s := streets[c[0].idx]
-		x.step("streets", "chose %s %s %.2f", s.StreetName, s.StreetCode, c[0].score)
+		if x.tracing() {
+			x.step("streets", "chose %s %s %.2f", s.StreetName, s.StreetCode, c[0].score)
+		}
 		return s, c[0].score, true
 	case tooWeak:
 		x.out.Candidates = candidates("street", c)
@@ -214,65 +220,71 @@ func (x *run) chooseStreet(ctx context.Context, com commune, street string) (ovh
 }
 
 // scoreStreets scores every street of a commune against the row's street,
-// best first. The commune's prepared names, and the result for each
-// spelling of a street, are memoized.
+// best first. The top candidates of each spelling rows give are memoized
+// (most rows of a file repeat a spelling), so the commune's prepared names
+// are only needed for a new spelling.
 func (r *Resolver) scoreStreets(insee, street string, streets []ovhapi.Street) []scored {
-	return r.prepared.get(insee, streets).score(street)
+	var src *ovhapi.Street
+	if len(streets) > 0 {
+		src = &streets[0]
+	}
+	key := keyOf(insee + "\x00" + street)
+	now := r.opts.now()
+	// The top candidates index the list they were scored against: they
+	// are only good for that very list (the memo hands out the same slice
+	// while it keeps it).
+	if v, ok := r.spellings.get(key, now); ok {
+		if t := v.(*spellingTop); t.src == src && t.n == len(streets) {
+			return t.top
+		}
+	}
+	top := r.prepared.get(insee, streets).score(street)
+	r.spellings.put(key, &spellingTop{src: src, n: len(streets), top: top}, 1, now)
+	return top
 }
 
-// streetInfo is a commune's street list prepared for scoring, with the top
-// candidates of the spellings rows gave.
+// spellingTop is the memoized result of one spelling in one street list.
+type spellingTop struct {
+	src *ovhapi.Street
+	n   int
+	top []scored
+}
+
+// streetInfo is a commune's street list prepared for scoring.
 type streetInfo struct {
 	src     *ovhapi.Street // identity of the list it was built from
 	key     string         // INSEE, length and hash of the list
 	streets []ovhapi.Street
 	prep    []address.Prepared
-	once    sync.Once // builds prep
-
-	mu   sync.Mutex
-	tops map[string][]scored // row street → top candidates (shared, read-only)
+	once    sync.Once   // builds prep
+	used    atomic.Bool // since the eviction hand last passed
 }
 
-// maxStreetSpellings bounds the memoized spellings of one commune.
-const maxStreetSpellings = 32
-
 func (s *streetInfo) score(street string) []scored {
-	s.mu.Lock()
-	if v, ok := s.tops[street]; ok {
-		s.mu.Unlock()
-		return v
-	}
-	s.mu.Unlock()
 	in := address.PrepareStreet(street)
 	c := make([]scored, len(s.streets))
 	for i, st := range s.streets {
 		c[i] = scored{label: st.StreetName, code: st.StreetCode, score: s.prep[i].Score(in), idx: i}
 	}
-	c = keepTop(c)
-	s.mu.Lock()
-	if s.tops == nil || len(s.tops) >= maxStreetSpellings {
-		s.tops = map[string][]scored{}
-	}
-	s.tops[street] = c
-	s.mu.Unlock()
-	return c
+	return keepTop(c)
 }
 
 // preparedCache memoizes the prepared street names of communes: matching a
 // row against a big commune's full list is the resolver's CPU cost.
-// Bounded by the streets it holds (≈ 100 bytes each); keyed by INSEE. The
-// list itself is checked by identity (the resolver's answer memo hands the
-// same slice to every row), else by a hash so that a changed list is
+// Bounded by the streets it holds (≈ 350 bytes each); keyed by INSEE;
+// evicts with the CLOCK rule, so a commune rows keep coming back to stays.
+// The list itself is checked by identity (the resolver's answer memo hands
+// the same slice to every row), else by a hash so that a changed list is
 // prepared again.
 type preparedCache struct {
 	mu    sync.Mutex
 	max   int // streets; 0 = defaultPreparedStreets
 	held  int
 	m     map[string]*streetInfo
-	order []string // insertion order, for eviction
+	order []string // eviction queue
 }
 
-const defaultPreparedStreets = 30_000
+const defaultPreparedStreets = 50_000
 
 func streetsKey(insee string, streets []ovhapi.Street) string {
 	h := fnv.New64a()
@@ -294,6 +306,7 @@ func (p *preparedCache) get(insee string, streets []ovhapi.Street) *streetInfo {
 	v, ok := p.m[insee]
 	p.mu.Unlock()
 	if ok && v.src == src && len(v.streets) == len(streets) {
+		v.used.Store(true)
 		v.once.Do(v.build)
 		return v
 	}
@@ -301,6 +314,7 @@ func (p *preparedCache) get(insee string, streets []ovhapi.Street) *streetInfo {
 	p.mu.Lock()
 	if v, ok = p.m[insee]; ok && v.key == key {
 		p.mu.Unlock()
+		v.used.Store(true)
 		v.once.Do(v.build) // same content, maybe in another slice
 		return v
 	}
@@ -320,9 +334,18 @@ func (p *preparedCache) get(insee string, streets []ovhapi.Street) *streetInfo {
 	}
 	p.m[insee] = v
 	p.held += len(streets)
-	for p.held > max && len(p.order) > 1 {
+	// CLOCK: a commune used since the hand last passed gets another round.
+	for spins := 0; p.held > max && len(p.order) > 1 && spins < 2*len(p.order); spins++ {
 		old := p.order[0]
 		p.order = p.order[1:]
+		if o := p.m[old]; old != insee && o.used.Swap(false) {
+			p.order = append(p.order, old)
+			continue
+		}
+		if old == insee {
+			p.order = append(p.order, old)
+			continue
+		}
 		p.held -= len(p.m[old].streets)
 		delete(p.m, old)
 	}
@@ -344,40 +367,43 @@ type numberEntry struct {
 	hexacle string
 }
 
-func (x *run) numbers(ctx context.Context, code, alt string) ([]numberEntry, error) {
+func (x *run) numbers(ctx context.Context, code, alt string) (*numberList, error) {
 	req := ovhapi.StreetNumbersRequest{StreetCode: code, StreetAltCode: alt}
 	if x.r.opts.Hexacle {
-		ds, err := memoCall(ctx, x, ovhapi.RouteStreetNumbersDetails, req, func(ctx context.Context) ([]ovhapi.StreetNumberDetails, error) {
-			return x.r.svc.StreetNumbersDetails(ctx, req)
+		return memoCall(ctx, x, ovhapi.RouteStreetNumbersDetails, req, func(ctx context.Context) (*numberList, error) {
+			ds, err := x.r.svc.StreetNumbersDetails(ctx, req)
+			if err != nil {
+				return nil, err
+			}
+			out := make([]numberEntry, len(ds))
+			for i, d := range ds {
+				out[i].number = d.Number
+				if d.Hexacle != nil {
+					out[i].hexacle = *d.Hexacle
+				}
+			}
+			return newNumberList(out), nil
 		})
+	}
+	return memoCall(ctx, x, ovhapi.RouteStreetNumbers, req, func(ctx context.Context) (*numberList, error) {
+		ns, err := x.r.svc.StreetNumbers(ctx, req)
 		if err != nil {
 			return nil, err
 		}
-		out := make([]numberEntry, len(ds))
-		for i, d := range ds {
-			out[i].number = d.Number
-			if d.Hexacle != nil {
-				out[i].hexacle = *d.Hexacle
-			}
+		out := make([]numberEntry, len(ns))
+		for i, n := range ns {
+			out[i].number = n
 		}
-		return out, nil
-	}
-	ns, err := memoCall(ctx, x, ovhapi.RouteStreetNumbers, req, func(ctx context.Context) ([]string, error) {
-		return x.r.svc.StreetNumbers(ctx, req)
+		return newNumberList(out), nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]numberEntry, len(ns))
-	for i, n := range ns {
-		out[i].number = n
-	}
-	return out, nil
 }
 
 // canonNumber compares OVH numbers with parsed candidates: uppercase, no
 // spaces, no leading zeros ("012 b" → "12B").
 func canonNumber(s string) string {
+	if isCanonNumber(s) {
+		return s // the common case, without allocating
+	}
 	s = strings.ToUpper(strings.Join(strings.Fields(s), ""))
 	t := strings.TrimLeft(s, "0")
 	if t == "" || t[0] < '0' || t[0] > '9' {
@@ -387,6 +413,24 @@ func canonNumber(s string) string {
 		return t
 	}
 	return t
+}
+
+// isCanonNumber reports whether s is already canonical: digits not
+// starting with 0, then upper-case letters.
+func isCanonNumber(s string) bool {
+	if s == "" || s[0] < '1' || s[0] > '9' {
+		return false
+	}
+	i := 1
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	for ; i < len(s); i++ {
+		if s[i] < 'A' || s[i] > 'Z' {
+			return false
+		}
+	}
+	return true
 }
 
 // digitsOf returns the leading digits of a canonical number ("12B" → "12").
@@ -400,43 +444,38 @@ func digitsOf(s string) string {
 
 // matchNumber tries the parsed candidates in order against OVH's list. A
 // suffixed number never silently falls back to the bare one.
-func (x *run) matchNumber(num address.Number, nums []numberEntry, st ovhapi.Street) (string, string, bool) {
-	index := make(map[string]int, len(nums))
-	for i, n := range nums {
-		k := canonNumber(n.number)
-		if _, ok := index[k]; !ok {
-			index[k] = i
-		}
-	}
+func (x *run) matchNumber(num address.Number, list *numberList, st ovhapi.Street) (string, string, bool) {
 	for i, cand := range num.Candidates {
-		if j, ok := index[canonNumber(cand)]; ok {
-			n := nums[j]
-			how := ""
-			if len(num.Candidates) > 1 {
-				how = fmt.Sprintf(" (candidate %d of %s: %s)", i+1, strings.Join(num.Candidates, ","), num.Raw)
+		if j, ok := list.find(canonNumber(cand)); ok {
+			n := list.entry(j)
+			if x.tracing() {
+				how := ""
+				if len(num.Candidates) > 1 {
+					how = fmt.Sprintf(" (candidate %d of %s: %s)", i+1, strings.Join(num.Candidates, ","), num.Raw)
+				}
+				x.step(numbersStep(x.r.opts.Hexacle), "%s: %d numbers; chose %s%s", st.StreetCode, list.n, n.number, how)
 			}
-			x.step(numbersStep(x.r.opts.Hexacle), "%s: %d numbers; chose %s%s", st.StreetCode, len(nums), n.number, how)
 			return n.number, n.hexacle, true
 		}
 	}
 	first := canonNumber(num.Candidates[0])
-	reason := fmt.Sprintf("number %s not in OVH list of %s (%d numbers)", first, st.StreetName, len(nums))
+	reason := fmt.Sprintf("number %s not in OVH list of %s (%d numbers)", first, st.StreetName, list.n)
 	if d := digitsOf(first); d != first && d != "" {
-		if _, ok := index[d]; ok {
+		if _, ok := list.find(d); ok {
 			reason = fmt.Sprintf("number %s not in OVH list (%s exists)", first, d)
 		}
 	} else {
 		var near []string
-		for _, n := range nums {
-			if c := canonNumber(n.number); digitsOf(c) == first && c != first {
-				near = append(near, n.number)
+		for i := range list.n {
+			if c := list.canonAt(i); digitsOf(c) == first && c != first {
+				near = append(near, list.entry(i).number)
 			}
 		}
 		if len(near) > 0 {
 			reason = fmt.Sprintf("number %s not in OVH list (%s exists)", first, strings.Join(near, ", "))
 		}
 	}
-	x.step(numbersStep(x.r.opts.Hexacle), "%s: %d numbers; %s", st.StreetCode, len(nums), reason)
+	x.step(numbersStep(x.r.opts.Hexacle), "%s: %d numbers; %s", st.StreetCode, list.n, reason)
 	x.notFound(MatchStreet, "%s", reason)
 	return "", "", false
 }
@@ -452,11 +491,11 @@ func (x *run) streetLevel(ctx context.Context, st ovhapi.Street, alt, why string
 		x.fail(numbersStep(x.r.opts.Hexacle), err)
 		return
 	}
-	if len(nums) == 0 {
+	if nums.n == 0 {
 		x.notFound(MatchStreet, "%s and OVH lists no number in %s", why, st.StreetName)
 		return
 	}
-	n := nums[0]
+	n := nums.entry(0)
 	x.step("street-level", "%s: testing %s at its first listed number %s", why, st.StreetName, n.number)
 	x.testAddressEndpoints(ctx, st.StreetCode, alt, n.number, n.hexacle)
 	x.finishOffers()
@@ -468,17 +507,20 @@ func (x *run) streetLevel(ctx context.Context, st ovhapi.Street, alt, why string
 // itself (neighbour copper line) when no fiber offer came out.
 func (x *run) testAddressEndpoints(ctx context.Context, code, alt, number, hexacle string) {
 	breq := ovhapi.BuildingsRequest{StreetCode: code, StreetAltCode: alt, StreetNumber: number, Hexacle: hexacle}
-	bs, err := memoCall(ctx, x, ovhapi.RouteBuildings, breq, func(ctx context.Context) ([]ovhapi.Building, error) {
-		return x.r.svc.Buildings(ctx, breq)
+	bs, err := memoCall(ctx, x, ovhapi.RouteBuildings, breq, func(ctx context.Context) (buildingList, error) {
+		bs, err := x.r.svc.Buildings(ctx, breq)
+		return buildingsOf(bs), err
 	})
 	if err != nil {
 		x.errs = append(x.errs, err)
 		x.step("buildings", "%s/%s: error: %v", code, number, err)
 	} else {
-		x.step("buildings", "%s/%s: %d building(s) %s", code, number, len(bs), buildingRefs(bs))
-		for _, b := range bs {
-			if b.Reference != "" {
-				x.testBuilding(ctx, b.Reference)
+		if x.tracing() {
+			x.step("buildings", "%s/%s: %d building(s) %s", code, number, len(bs), strings.Join(bs, " "))
+		}
+		for _, ref := range bs {
+			if ref != "" {
+				x.testBuilding(ctx, ref)
 			}
 		}
 	}
@@ -487,7 +529,7 @@ func (x *run) testAddressEndpoints(ctx context.Context, code, alt, number, hexac
 	}
 	endpoint := code + "/" + number
 	treq := ovhapi.TestAddressRequest{StreetCode: code, StreetAltCode: alt, StreetNumber: number, Hexacle: hexacle}
-	t, err := memoCall(ctx, x, ovhapi.RouteTestAddress, treq, func(ctx context.Context) (*ovhapi.EligibilityTest, error) {
+	t, err := x.test(ctx, ovhapi.RouteTestAddress, treq, func(ctx context.Context) (*ovhapi.EligibilityTest, error) {
 		return x.r.svc.TestAddress(ctx, treq)
 	})
 	if err != nil {
@@ -495,6 +537,8 @@ func (x *run) testAddressEndpoints(ctx context.Context, code, alt, number, hexac
 		x.step("test/address", "%s: error: %v", endpoint, err)
 		return
 	}
-	x.record(t, endpoint, EndpointAddress)
-	x.step("test/address", "%s: %s", endpoint, summarize(convertOffers(t, endpoint, EndpointAddress)))
+	offers := x.record(t, endpoint, EndpointAddress)
+	if x.tracing() {
+		x.step("test/address", "%s: %s", endpoint, summarize(offers))
+	}
 }

@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"hash/fnv"
 	"strings"
 	"unicode"
 
@@ -11,13 +10,27 @@ import (
 // hash64 mixes its parts into a well-spread 64-bit value. Every "random"
 // choice of the sandbox comes from it, so answers are the same on every run.
 func hash64(parts ...string) uint64 {
-	f := fnv.New64a()
+	// FNV-1a 64 written out (as hash/fnv's New64a), without its allocations.
+	h := uint64(fnvOffset64)
 	for _, p := range parts {
-		f.Write([]byte(p))
-		f.Write([]byte{0})
+		h = fnvAdd(h, p)
 	}
-	return mix(f.Sum64())
+	return mix(h)
 }
+
+// fnvAdd feeds p and a 0 separator to the FNV-1a state h.
+func fnvAdd(h uint64, p string) uint64 {
+	for i := 0; i < len(p); i++ {
+		h ^= uint64(p[i])
+		h *= fnvPrime64
+	}
+	return h * fnvPrime64 // the separator: h ^= 0 is a no-op
+}
+
+const (
+	fnvOffset64 = 14695981039346656037
+	fnvPrime64  = 1099511628211
+)
 
 // mix is the splitmix64 finalizer: fnv alone is poorly spread on short keys.
 func mix(x uint64) uint64 {

@@ -44,6 +44,7 @@ func (b body) str(k string) string {
 type answer struct {
 	result  any
 	errText string
+	ref     string // eligibilityReference under which GET test serves result
 }
 
 type route struct {
@@ -427,13 +428,8 @@ func (s *Server) testOTP(b body) answer {
 	})
 }
 
-// test keeps a test result for GET test?eligibilityReference=.
+// test marks a test result to keep for GET test?eligibilityReference=
+// (finalAnswer stores it once encoded).
 func (s *Server) test(t eligibilityTest) answer {
-	raw, err := json.Marshal(t)
-	if err == nil {
-		s.mu.Lock()
-		s.results[t.EligibilityReference] = raw
-		s.mu.Unlock()
-	}
-	return answer{result: t}
+	return answer{result: t, ref: t.EligibilityReference}
 }

@@ -31,6 +31,9 @@ type Server struct {
 	boot  uint32
 	qid   atomic.Int64
 
+	bootHex    string // boot as %08x, for the query ids
+	httpFaulty bool   // some HTTP fault rate is set: draw per attempt
+
 	mu        sync.Mutex
 	jobs      map[string]*job
 	lastSweep time.Time
@@ -78,15 +81,22 @@ func New(cfg Config) *Server {
 		cfg.JobTTL = DefaultJobTTL
 	}
 	cfg.FaultRate = maps.Clone(cfg.FaultRate)
+	boot := uint32(time.Now().Unix())
+	httpFaulty := false
+	for _, f := range httpFaults {
+		httpFaulty = httpFaulty || cfg.FaultRate[f] != 0
+	}
 	return &Server{
-		cfg:     cfg,
-		world:   cfg.World,
-		seed:    strconv.FormatInt(cfg.Seed, 10),
-		boot:    uint32(time.Now().Unix()),
-		jobs:    map[string]*job{},
-		results: map[string]json.RawMessage{},
-		fair:    map[string]*window{},
-		stats:   Stats{Requests: map[string]int64{}, Faults: map[string]int64{}},
+		cfg:        cfg,
+		world:      cfg.World,
+		seed:       strconv.FormatInt(cfg.Seed, 10),
+		boot:       boot,
+		bootHex:    fmt.Sprintf("%08x", boot),
+		httpFaulty: httpFaulty,
+		jobs:       map[string]*job{},
+		results:    map[string]json.RawMessage{},
+		fair:       map[string]*window{},
+		stats:      Stats{Requests: map[string]int64{}, Faults: map[string]int64{}},
 	}
 }
 
@@ -126,13 +136,47 @@ func (s *Server) count(f func(*Stats)) {
 
 // stripVersion turns "/1.0/x" or "/v1/x" into "/x".
 func stripVersion(p string) (string, bool) {
-	for _, v := range []string{"/1.0/", "/v1/"} {
-		if rest, ok := strings.CutPrefix(p, v); ok {
-			return "/" + rest, true
-		}
+	switch {
+	case strings.HasPrefix(p, "/1.0/"):
+		return p[len("/1.0"):], true
+	case strings.HasPrefix(p, "/v1/"):
+		return p[len("/v1"):], true
 	}
 	return "", false
 }
+
+// bodyPool recycles request body buffers; a body never outlives its request
+// (the job key and the decoded values are copies).
+var bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+// readBody reads at most maxBody+1 bytes into a pooled buffer.
+func readBody(r io.Reader, bp *[]byte) ([]byte, error) {
+	buf := (*bp)[:0]
+	for len(buf) <= maxBody {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):min(cap(buf), maxBody+1)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			*bp = buf
+			return nil, err
+		}
+	}
+	*bp = buf
+	return buf, nil
+}
+
+// Header keys as net/http canonicalizes them, and shared values: assigning
+// them skips Header.Set's key check and a slice per response.
+var (
+	ctJSON = []string{"application/json; charset=utf-8"}
+)
+
+const hdrQueryID = "X-Ovh-Queryid" // textproto.CanonicalMIMEHeaderKey("X-Ovh-QueryID")
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -140,7 +184,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveStats(w, r)
 		return
 	}
-	w.Header().Set("X-Ovh-QueryID", s.queryID())
+	w.Header()[hdrQueryID] = []string{s.queryID()}
 	path, versioned := stripVersion(r.URL.Path)
 	rt, partners, isRoute := lookupRoute(path)
 	label := "unknown"
@@ -151,7 +195,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	// Read the body first: net/http only notices a client that went away
 	// once the body is consumed, and the latency wait relies on that.
-	raw, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	bp := bodyPool.Get().(*[]byte)
+	defer func() {
+		if cap(*bp) <= 64<<10 {
+			bodyPool.Put(bp)
+		}
+	}()
+	raw, err := readBody(r.Body, bp)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "Client::BadRequest", "Cannot read the request body")
 		return
@@ -314,8 +364,29 @@ func (s *Server) finalAnswer(key string, b body, rt route) []byte {
 	if a.errText != "" {
 		return envelope(nil, a.errText)
 	}
-	return envelope(a.result, "")
+	// The envelope is written around the result; the same bytes hold the
+	// test result served by GET test (the job's answer and the stored result
+	// share memory).
+	const head, tail = `{"status":"ok","result":`, `,"error":null}`
+	bp := encodePool.Get().(*[]byte)
+	defer encodePool.Put(bp)
+	buf, err := appendResult(append((*bp)[:0], head...), a.result)
+	*bp = buf[:0]
+	if err != nil {
+		return envelope(nil, "internal error: "+err.Error())
+	}
+	out := make([]byte, len(buf)+len(tail))
+	copy(out[copy(out, buf):], tail)
+	if a.ref != "" {
+		s.mu.Lock()
+		s.results[a.ref] = out[len(head):len(buf):len(buf)]
+		s.mu.Unlock()
+	}
+	return out
 }
+
+// encodePool recycles the scratch buffers answers are written into.
+var encodePool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
 func envelope(result any, errText string) []byte {
 	type env struct {
@@ -342,6 +413,14 @@ func envelope(result any, errText string) []byte {
 // decodeBody reads a JSON object and returns it with its canonical form
 // (keys sorted, numbers as sent), or a 400 message.
 func decodeBody(raw []byte) (body, string, string) {
+	if b, canon, ok := decodeFlat(raw); ok {
+		return b, canon, ""
+	}
+	return decodeSlow(raw)
+}
+
+// decodeSlow is decodeBody for any input.
+func decodeSlow(raw []byte) (body, string, string) {
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return nil, "", "Invalid JSON received: empty body"
 	}
@@ -389,6 +468,9 @@ func (s *Server) keyFault(f Fault, key string) bool {
 func (s *Server) httpFault(key string, attempt int) Fault {
 	if attempt <= s.cfg.FailFirst && s.cfg.FailWith.isHTTP() {
 		return s.cfg.FailWith
+	}
+	if !s.httpFaulty {
+		return "" // no rate set: the draw below could not pick a fault
 	}
 	u := unit(hash64(s.seed, "http", key, strconv.Itoa(attempt)))
 	acc := 0.0
@@ -478,9 +560,35 @@ func Signature(appSecret, consumerKey, method, fullURL, body, timestamp string) 
 // queryID mimics "EU.ext-3.65e35d7b.2743956.409faf758b6080216e956063f7a5db1b".
 func (s *Server) queryID() string {
 	n := s.qid.Add(1)
-	h1 := hash64(s.seed, "qid", strconv.FormatInt(n, 10))
+	var b [96]byte
+	ns := strconv.AppendInt(b[:0], n, 10)
+	// hash64(s.seed, "qid", n) without converting n to a string.
+	h := fnvAdd(fnvAdd(uint64(fnvOffset64), s.seed), "qid")
+	for _, c := range ns {
+		h ^= uint64(c)
+		h *= fnvPrime64
+	}
+	h1 := mix(h * fnvPrime64)
 	h2 := mix(h1 ^ uint64(s.boot))
-	return fmt.Sprintf("EU.ext-%d.%08x.%d.%016x%016x", 1+h1%6, s.boot, n, h1, h2)
+	out := append(b[len(ns):len(ns)], "EU.ext-"...)
+	out = strconv.AppendUint(out, 1+h1%6, 10)
+	out = append(out, '.')
+	out = append(out, s.bootHex...)
+	out = append(out, '.')
+	out = append(out, ns...)
+	out = append(out, '.')
+	out = appendHex64(out, h1)
+	out = appendHex64(out, h2)
+	return string(out)
+}
+
+// appendHex64 writes x as 16 lowercase hex digits (%016x).
+func appendHex64(b []byte, x uint64) []byte {
+	const digits = "0123456789abcdef"
+	for i := 60; i >= 0; i -= 4 {
+		b = append(b, digits[(x>>uint(i))&0xf])
+	}
+	return b
 }
 
 // wait sleeps d unless ctx ends first; it reports whether d elapsed.
@@ -515,7 +623,7 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 }
 
 func writeRaw(w http.ResponseWriter, code int, raw []byte) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header()["Content-Type"] = ctJSON
 	w.WriteHeader(code)
 	w.Write(raw)
 }

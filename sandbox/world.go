@@ -512,9 +512,14 @@ func (c *commune) address(s *street, n *num) Address {
 // timing.
 func (c *commune) index() {
 	c.once.Do(func() {
-		c.byRef = map[string]*Building{}
-		c.byHex = map[string]addrRef{}
-		c.byAddr = map[string][]*Building{}
+		// Sized up front: growing these maps was most of the indexing cost.
+		total := 0
+		for _, s := range c.streets {
+			total += len(s.nums)
+		}
+		c.byRef = make(map[string]*Building, total+total/4)
+		c.byHex = make(map[string]addrRef, total)
+		c.byAddr = make(map[string][]*Building, total)
 		streets := append([]*street(nil), c.streets...)
 		sort.Slice(streets, func(i, j int) bool { return streets[i].code < streets[j].code })
 		nro := nroOf(c.insee)
@@ -534,7 +539,7 @@ func (c *commune) index() {
 				for _, b := range makeBuildings(s.code, n.n) {
 					h := hash64("imb", s.code, n.n, b.Name)
 					for {
-						ref := fmt.Sprintf("IMB/%s/%c/%s", c.insee, "CSXEA"[h%5], code36(h>>8, 4))
+						ref := "IMB/" + c.insee + "/" + "CSXEA"[h%5:h%5+1] + "/" + code36(h>>8, 4)
 						if _, dup := c.byRef[ref]; !dup {
 							b.Reference = ref
 							break
@@ -645,7 +650,8 @@ func generateCommune(insee string, zips []string) *commune {
 	for _, i := range perm[:n] {
 		s := &street{name: streetPool[i], zip: zips[r.intn(len(zips))], byNum: map[string]*num{}}
 		for {
-			code := insee + fmt.Sprintf("%04d0", r.intn(10000))
+			n := r.intn(10000) // written %04d, then a 0
+			code := insee + string([]byte{byte('0' + n/1000), byte('0' + n/100%10), byte('0' + n/10%10), byte('0' + n%10), '0'})
 			if c.byCode[code] == nil {
 				s.code = code
 				break

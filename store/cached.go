@@ -129,13 +129,12 @@ func (s *Store) Wrap(next ovhapi.Caller, endpoint string, opts Options) *Cached 
 	return c
 }
 
-// Dedupe is the --no-cache decorator: in-flight de-duplication and the
-// memory layer of this run, nothing on disk. The run is the unit: every
-// search list is kept for the whole run, and the last DedupeMemoryEntries
-// test and building answers.
+// Dedupe is the --no-cache decorator: in-flight de-duplication and a small
+// memory layer, nothing on disk. What a run asks again and again is kept
+// by the resolver, decoded (resolve.DefaultMemoSearch, DefaultMemoTests).
 func Dedupe(next ovhapi.Caller) *Cached {
 	var s *Store
-	return s.Wrap(next, "", Options{MemoryEntries: DedupeMemoryEntries, SearchMemoryEntries: Unbounded})
+	return s.Wrap(next, "", Options{MemoryEntries: DedupeMemoryEntries, SearchMemoryEntries: DedupeMemoryEntries})
 }
 
 // memFor is the memory layer of route (nil: none).
@@ -298,8 +297,9 @@ func (c *Cached) fresh(route string, created, now time.Time) bool {
 
 // remember stores an ok answer in memory and commits it to the file.
 func (c *Cached) remember(key, route, canon string, raw []byte) {
+	// raw is next's fresh answer, owned from here on (every caller gets a
+	// clone of it).
 	now := c.opts.Now()
-	raw = clone(raw) // the caller of next may keep and change its slice
 	if mem := c.memFor(route); mem != nil {
 		mem.put(key, raw, now)
 	}

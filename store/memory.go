@@ -7,18 +7,19 @@ import (
 	"time"
 )
 
-// DefaultMemoryEntries bounds the in-memory layer: about 10,000 hot answers
-// (a few MB) spare SQLite reads for keys asked again and again in one run.
-const DefaultMemoryEntries = 10000
+// DefaultMemoryEntries bounds the in-memory layer: the resolver keeps the
+// decoded answers rows share, so this layer only serves the few keys asked
+// again once the resolver has let them go (and callers without a memo).
+const DefaultMemoryEntries = 500
 
 // DefaultSearchMemoryEntries bounds the memory layer of the referential
-// lists in front of a file: there are about 6,000 zips and 35,000 communes.
-const DefaultSearchMemoryEntries = 50000
+// lists (cities, streets, street numbers), so test answers never evict
+// them.
+const DefaultSearchMemoryEntries = 500
 
-// DedupeMemoryEntries bounds the test and building answers Dedupe keeps: a
-// run without a file must not ask a repeated address twice, yet a file of
-// a million distinct buildings must not hold them all (≈ 1.3 KB each).
-const DedupeMemoryEntries = 10000
+// DedupeMemoryEntries bounds the answers Dedupe keeps (≈ 1.3 KB each): the
+// resolver memoizes what a run repeats, this only covers other callers.
+const DedupeMemoryEntries = 500
 
 // Unbounded is a memory bound that is never reached.
 const Unbounded = math.MaxInt

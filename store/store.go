@@ -307,7 +307,13 @@ func (s *Store) Close() error {
 // lookup returns the stored answer for key and when it was stored.
 func (s *Store) lookup(ctx context.Context, key string) (result []byte, created time.Time, ok bool, err error) {
 	var unix int64
-	err = s.get.QueryRowContext(ctx, key).Scan(&result, &unix)
+	// A point lookup takes microseconds: it is not worth the driver's
+	// per-query cancellation watcher (a goroutine and a progress handler),
+	// which a context that cannot be cancelled skips; ctx is checked first.
+	if err := ctx.Err(); err != nil {
+		return nil, time.Time{}, false, err
+	}
+	err = s.get.QueryRowContext(context.WithoutCancel(ctx), key).Scan(&result, &unix)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, time.Time{}, false, nil
 	}
