@@ -187,7 +187,8 @@ func (r *Resolver) memoFor(route string) *answerMemo {
 	return r.memoSearch
 }
 
-// answerCost is what an answer weighs in its memo.
+// answerCost is what an answer weighs in its memo: about one unit per 30
+// bytes held.
 func answerCost(v any) int {
 	switch l := v.(type) {
 	case []ovhapi.City:
@@ -195,7 +196,7 @@ func answerCost(v any) int {
 	case []ovhapi.Street:
 		return len(l) + 1
 	case *numberList:
-		return l.n + 1
+		return l.cost()
 	}
 	return 1
 }

@@ -264,6 +264,16 @@ func newNumberList(entries []numberEntry) *numberList {
 	return l
 }
 
+// cost is the list's weight in the search memo (see answerCost): its
+// strings, not its count, since numbers are a few bytes each.
+func (l *numberList) cost() int {
+	n := len(l.numbers)
+	if l.canon != l.numbers {
+		n += len(l.canon)
+	}
+	return 1 + n/32 + len(l.hexacles)
+}
+
 // field returns the i-th entry of a "\n"-framed list.
 func field(list string, i int) string {
 	rest := list[1:]

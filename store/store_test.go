@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -796,5 +797,79 @@ func TestWriteAfterClose(t *testing.T) {
 	}
 	if st := c.Stats(); st.StoreErrors == 0 {
 		t.Errorf("stats %+v: the failed write was not counted", st)
+	}
+}
+
+// TestMigrateV1: a version 1 file (text key, route index) opens as version 2
+// with every answer still served, none asked again.
+func TestMigrateV1(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v1.db")
+	v1 := `CREATE TABLE answers (key TEXT PRIMARY KEY, endpoint TEXT NOT NULL, route TEXT NOT NULL,
+		body TEXT NOT NULL, result BLOB NOT NULL, created INTEGER NOT NULL);
+		CREATE INDEX answers_route_created ON answers(route, created);
+		CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, endpoint TEXT NOT NULL, started INTEGER NOT NULL,
+		ended INTEGER NOT NULL, hits INTEGER NOT NULL, misses INTEGER NOT NULL, shared INTEGER NOT NULL, errors INTEGER NOT NULL);`
+	const n = 2500 // more than one copy chunk
+	now := time.Now().Unix()
+	var inserts strings.Builder
+	inserts.WriteString("BEGIN;")
+	for i := range n {
+		body := fmt.Sprintf(`{"zipCode":"%05d"}`, i)
+		key := Key(ep, ovhapi.RouteCities, []byte(body))
+		fmt.Fprintf(&inserts, "INSERT INTO answers VALUES ('%s', '%s', '%s', '%s', '[%d]', %d);",
+			key, ep, ovhapi.RouteCities, body, i, now)
+	}
+	inserts.WriteString("COMMIT;")
+	mustExec(t, path, v1, "PRAGMA user_version = 1", inserts.String())
+
+	s, err := Open(path)
+	if err != nil {
+		t.Fatalf("Open v1: %v", err)
+	}
+	defer s.Close()
+	f := &fake{answer: func(string, any) (json.RawMessage, error) { return nil, errors.New("asked the API") }}
+	c := s.Wrap(f, ep, Options{MemoryEntries: -1})
+	for _, i := range []int{0, 999, 1000, n - 1} {
+		if got, want := call(t, c, ovhapi.RouteCities, ovhapi.CitiesRequest{ZipCode: fmt.Sprintf("%05d", i)}), fmt.Sprintf("[%d]", i); got != want {
+			t.Errorf("zip %05d: %s, want %s", i, got, want)
+		}
+	}
+	if f.calls.Load() != 0 {
+		t.Errorf("%d API calls after the migration, want 0", f.calls.Load())
+	}
+	db := rawDB(t, path)
+	defer db.Close()
+	var version, tables, entries int
+	if err := db.QueryRow("PRAGMA user_version").Scan(&version); err != nil || version != schemaVersion {
+		t.Errorf("user_version %d (%v), want %d", version, err, schemaVersion)
+	}
+	if err := db.QueryRow("SELECT count(*) FROM sqlite_master WHERE name IN ('answers_v1', 'answers_route_created')").Scan(&tables); err != nil || tables != 0 {
+		t.Errorf("%d leftovers of version 1 (%v)", tables, err)
+	}
+	if err := db.QueryRow("SELECT count(*) FROM answers").Scan(&entries); err != nil || entries != n {
+		t.Errorf("%d answers after the migration (%v), want %d", entries, err, n)
+	}
+}
+
+// TestKeyIDCollision: two keys sharing a row id never get each other's
+// answer.
+func TestKeyIDCollision(t *testing.T) {
+	s, _ := openTemp(t)
+	a := strings.Repeat("a", 16) + strings.Repeat("0", 48)
+	b := strings.Repeat("a", 16) + strings.Repeat("1", 48)
+	if keyID(a) != keyID(b) {
+		t.Fatal("the test keys should share an id")
+	}
+	if err := s.save(a, ep, ovhapi.RouteCities, "{}", []byte("[1]"), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, ok, err := s.lookup(t.Context(), b); ok || err != nil {
+		t.Errorf("lookup(b) found a's answer (ok %v, err %v)", ok, err)
+	}
+	if raw, _, ok, _ := s.lookup(t.Context(), a); !ok || string(raw) != "[1]" {
+		t.Errorf("lookup(a) = %s, %v", raw, ok)
+	}
+	if keyID("not hex") == keyID("not hex either") {
+		t.Error("non-hex keys collide")
 	}
 }
