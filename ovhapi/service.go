@@ -151,6 +151,13 @@ func (s Service) TestOTP(ctx context.Context, otp string) (*EligibilityTest, err
 	return call[*EligibilityTest](ctx, s, s.testRoute(RouteTestOTP), TestOTPRequest{OTP: otp})
 }
 
+// TestAs runs a test route (its /partners variant when s.Partners) and
+// decodes the result into T: a caller that keeps part of an
+// EligibilityTest decodes into a slimmer type. Added function.
+func TestAs[T any](ctx context.Context, s Service, route string, body any) (T, error) {
+	return call[T](ctx, s, s.testRoute(route), body)
+}
+
 // DecodeError is returned when a result does not match the documented schema.
 type DecodeError struct {
 	Route string

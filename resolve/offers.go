@@ -20,6 +20,11 @@ const (
 // name what was tested (not OVH's endpoint.reference, which for test/address
 // is the neighbour line).
 func convertOffers(t *ovhapi.EligibilityTest, endpoint, endpointType string) []Offer {
+	return convertWire(wireOf(t), endpoint, endpointType)
+}
+
+// convertWire is convertOffers on the part of a test rows use.
+func convertWire(t *testWire, endpoint, endpointType string) []Offer {
 	if t == nil {
 		return nil
 	}

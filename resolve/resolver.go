@@ -324,9 +324,7 @@ func summarize(offers []Offer) string {
 }
 
 func (x *run) testOTP(ctx context.Context, otp string) bool {
-	t, err := x.test(ctx, ovhapi.RouteTestOTP, otp, func(ctx context.Context) (*ovhapi.EligibilityTest, error) {
-		return x.r.svc.TestOTP(ctx, otp)
-	})
+	t, err := x.test(ctx, ovhapi.RouteTestOTP, otp, ovhapi.TestOTPRequest{OTP: otp})
 	if err != nil {
 		x.errs = append(x.errs, err)
 		x.step("test/otp", "OTP %s: error: %v", otp, err)
@@ -340,9 +338,7 @@ func (x *run) testOTP(ctx context.Context, otp string) bool {
 }
 
 func (x *run) testBuilding(ctx context.Context, ref string) bool {
-	t, err := x.test(ctx, ovhapi.RouteTestBuilding, ref, func(ctx context.Context) (*ovhapi.EligibilityTest, error) {
-		return x.r.svc.TestBuilding(ctx, ref)
-	})
+	t, err := x.test(ctx, ovhapi.RouteTestBuilding, ref, ovhapi.TestBuildingRequest{Building: ref})
 	if err != nil {
 		x.errs = append(x.errs, err)
 		x.step("test/building", "building %s: error: %v", ref, err)
@@ -419,9 +415,7 @@ func (x *run) lineStrategy(ctx context.Context, in Input) bool {
 	ok := false
 	for _, st := range lineStatuses(in, x.r.opts.BothLineStatuses) {
 		req := ovhapi.TestLineRequest{LineNumber: line, Status: st}
-		t, err := x.test(ctx, ovhapi.RouteTestLine, req, func(ctx context.Context) (*ovhapi.EligibilityTest, error) {
-			return x.r.svc.TestLine(ctx, req)
-		})
+		t, err := x.test(ctx, ovhapi.RouteTestLine, req, req)
 		if err != nil {
 			x.errs = append(x.errs, err)
 			x.step("test/line", "line %s (%s): error: %v", line, st, err)

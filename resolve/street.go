@@ -529,9 +529,7 @@ func (x *run) testAddressEndpoints(ctx context.Context, code, alt, number, hexac
 	}
 	endpoint := code + "/" + number
 	treq := ovhapi.TestAddressRequest{StreetCode: code, StreetAltCode: alt, StreetNumber: number, Hexacle: hexacle}
-	t, err := x.test(ctx, ovhapi.RouteTestAddress, treq, func(ctx context.Context) (*ovhapi.EligibilityTest, error) {
-		return x.r.svc.TestAddress(ctx, treq)
-	})
+	t, err := x.test(ctx, ovhapi.RouteTestAddress, treq, treq)
 	if err != nil {
 		x.errs = append(x.errs, err)
 		x.step("test/address", "%s: error: %v", endpoint, err)

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"modernc.org/sqlite"
@@ -97,6 +98,12 @@ type Store struct {
 
 	closeOnce sync.Once
 	closeErr  error
+
+	// presence skips the lookups of keys the file never held; nil until
+	// loaded (see presence.go).
+	presence     atomic.Pointer[presence]
+	loaderCancel context.CancelFunc
+	loaderDone   chan struct{}
 }
 
 // writeReq is one answer handed to the writer goroutine; done gets the
@@ -197,6 +204,12 @@ func Open(path string) (*Store, error) {
 	s.quit = make(chan struct{})
 	s.writerDone = make(chan struct{})
 	go s.writer()
+	lctx, cancel := context.WithCancel(context.Background())
+	s.loaderCancel, s.loaderDone = cancel, make(chan struct{})
+	go func() {
+		defer close(s.loaderDone)
+		s.loadPresence(lctx) // on failure every lookup reads the file, as before
+	}()
 	return s, nil
 }
 
@@ -383,6 +396,8 @@ func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		// The writer commits the batch it holds, then stops; later saves
 		// get errClosed.
+		s.loaderCancel()
+		<-s.loaderDone
 		close(s.quit)
 		<-s.writerDone
 		s.get.Close()
@@ -395,6 +410,13 @@ func (s *Store) Close() error {
 
 // lookup returns the stored answer for key and when it was stored.
 func (s *Store) lookup(ctx context.Context, key string) (result []byte, created time.Time, ok bool, err error) {
+	id := keyID(key)
+	if p := s.presence.Load(); p != nil && p.ready.Load() { // ready: loaded, lastRow set
+		s.follow(ctx, p)
+		if !p.mayHave(id) {
+			return nil, time.Time{}, false, nil
+		}
+	}
 	var unix int64
 	var stored string
 	// A point lookup takes microseconds: it is not worth the driver's
@@ -403,7 +425,7 @@ func (s *Store) lookup(ctx context.Context, key string) (result []byte, created 
 	if err := ctx.Err(); err != nil {
 		return nil, time.Time{}, false, err
 	}
-	err = s.get.QueryRowContext(context.WithoutCancel(ctx), keyID(key)).Scan(&stored, &result, &unix)
+	err = s.get.QueryRowContext(context.WithoutCancel(ctx), id).Scan(&stored, &result, &unix)
 	if errors.Is(err, sql.ErrNoRows) || err == nil && stored != key {
 		return nil, time.Time{}, false, nil
 	}
@@ -429,6 +451,11 @@ func (s *Store) save(key, endpoint, route, body string, result []byte, created t
 		return errClosed
 	}
 	err := <-r.done
+	if err == nil {
+		if p := s.presence.Load(); p != nil {
+			p.add(r.args[0].(int64))
+		}
+	}
 	r.args = [7]any{}
 	writeReqPool.Put(r)
 	return err
