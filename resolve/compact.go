@@ -161,7 +161,7 @@ func (r *Resolver) compactTest(t *testWire) *testAnswer {
 	}
 	offers := convertWire(t, "", "")
 	for i := range offers {
-		offers[i].Reference = "" // per test: offersAt sets it again
+		offers[i].Reference = "" // per test: record sets it again
 	}
 	a := &testAnswer{offers: r.offerSets.intern(offers), ref: t.EligibilityReference}
 	if ad := t.Endpoint.Address; ad != nil {
@@ -185,16 +185,6 @@ func (r *Resolver) compactTest(t *testWire) *testAnswer {
 			streetCode: parts[4], streetName: parts[5], streetNumber: parts[6]}
 	}
 	return a
-}
-
-// offersAt returns the answer's offers as tested at endpoint (a copy).
-func (a *testAnswer) offersAt(endpoint, typ string) []Offer {
-	out := make([]Offer, len(a.offers))
-	copy(out, a.offers)
-	for i := range out {
-		out[i].Endpoint, out[i].EndpointType, out[i].Reference = endpoint, typ, a.ref
-	}
-	return out
 }
 
 // test runs one eligibility test through the memos. key is what the memo
@@ -238,23 +228,6 @@ type wireOffer struct {
 		Operator     string  `json:"operator"`
 		Type         string  `json:"type"`
 	} `json:"product"`
-}
-
-// wireOf keeps what testWire holds of a full test.
-func wireOf(t *ovhapi.EligibilityTest) *testWire {
-	if t == nil {
-		return nil
-	}
-	w := &testWire{EligibilityReference: t.EligibilityReference, Offers: make([]wireOffer, len(t.Offers))}
-	w.Endpoint.Address = t.Endpoint.Address
-	for i, o := range t.Offers {
-		e, p := &w.Offers[i].Eligibility, &w.Offers[i].Product
-		e.Eligible, e.EstimatedDownloadRate, e.EstimatedUploadRate = o.Eligibility.Eligible, o.Eligibility.EstimatedDownloadRate, o.Eligibility.EstimatedUploadRate
-		e.Reasons, e.UnderConditions = o.Eligibility.Reasons, o.Eligibility.UnderConditions
-		p.Code, p.DownloadRate, p.UploadRate, p.Guaranteed = o.Product.Code, o.Product.DownloadRate, o.Product.UploadRate, o.Product.Guaranteed
-		p.Name, p.Provider, p.Operator, p.Type = o.Product.Name, o.Product.Provider, o.Product.Operator, o.Product.Type
-	}
-	return w
 }
 
 // buildingList is a building search as rows use it: the references.

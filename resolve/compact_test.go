@@ -1,6 +1,10 @@
 package resolve
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/ovhcloud-tools/eligibility/ovhapi"
@@ -158,5 +162,31 @@ func TestSpellingMemo(t *testing.T) {
 	other := r.scoreStreets("54084", "rue du moulin", b)
 	if b[other[0].idx].StreetCode != "8" || a[first[0].idx].StreetCode != "1" {
 		t.Errorf("best candidates %+v / %+v index the wrong list", first[0], other[0])
+	}
+}
+
+// TestWireDecodesLikeTheFullType: the guide's answers decoded into the
+// slim type convert to the same offers and address as the full type.
+func TestWireDecodesLikeTheFullType(t *testing.T) {
+	for _, name := range []string{"guide-test-line.json", "guide-test-building.json", "guide-test-address.json"} {
+		t.Run(name, func(t *testing.T) {
+			raw, err := os.ReadFile(filepath.Join("testdata", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var w testWire
+			if err := json.Unmarshal(raw, &w); err != nil {
+				t.Fatal(err)
+			}
+			full := guideTest(t, name)
+			got, want := convertWire(&w, "e", EndpointLine), convertOffers(full, "e", EndpointLine)
+			if !reflect.DeepEqual(got, want) || len(got) == 0 {
+				t.Errorf("slim decode gives\n%+v\nfull decode gives\n%+v", got, want)
+			}
+			if !reflect.DeepEqual(w.Endpoint.Address, full.Endpoint.Address) || w.EligibilityReference != full.EligibilityReference {
+				t.Errorf("address %+v / %+v, reference %q / %q", w.Endpoint.Address, full.Endpoint.Address,
+					w.EligibilityReference, full.EligibilityReference)
+			}
+		})
 	}
 }

@@ -16,14 +16,9 @@ const (
 	EndpointAddress  = "address" // test/address: "streetCode/number"
 )
 
-// convertOffers flattens the offers of one test. endpoint and endpointType
-// name what was tested (not OVH's endpoint.reference, which for test/address
-// is the neighbour line).
-func convertOffers(t *ovhapi.EligibilityTest, endpoint, endpointType string) []Offer {
-	return convertWire(wireOf(t), endpoint, endpointType)
-}
-
-// convertWire is convertOffers on the part of a test rows use.
+// convertWire flattens the offers of one test. endpoint and endpointType
+// name what was tested (not OVH's endpoint.reference, which for
+// test/address is the neighbour line).
 func convertWire(t *testWire, endpoint, endpointType string) []Offer {
 	if t == nil {
 		return nil
