@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/debug"
 	"sort"
 	"strings"
 )
@@ -30,6 +31,10 @@ type Env struct {
 	Getenv func(string) string
 	// IsTTY reports whether stderr is a terminal (progress bar or JSON lines).
 	IsTTY bool
+	// SetMemoryLimit sets the process's soft memory limit (`run` bounds its
+	// heap, see runMemoryLimit); nil leaves it alone, as in tests that run
+	// commands inside the test process.
+	SetMemoryLimit func(int64)
 }
 
 func (e *Env) getenv(k string) string {
@@ -177,7 +182,8 @@ func exitCode(env *Env, name string, err error) int {
 func Stdio() *Env {
 	fi, err := os.Stderr.Stat()
 	tty := err == nil && fi.Mode()&os.ModeCharDevice != 0
-	return &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, IsTTY: tty}
+	return &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, IsTTY: tty,
+		SetMemoryLimit: func(n int64) { debug.SetMemoryLimit(n) }}
 }
 
 const levelWarn = slog.LevelWarn

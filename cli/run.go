@@ -7,9 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
-	"runtime/debug"
 	"sort"
 	"strings"
 	"time"
@@ -124,12 +122,12 @@ func cmdRun(ctx context.Context, env *Env, args []string) int {
 	} else {
 		r.Close()
 	}
-	if !opts.Sandbox && os.Getenv("GOMEMLIMIT") == "" {
+	if env.SetMemoryLimit != nil && !opts.Sandbox && env.getenv("GOMEMLIMIT") == "" {
 		// A batch's working set is bounded (reorder window, memos, caches):
 		// a soft limit keeps a big run under the 200 MB of RSS a shared
 		// machine gives it. Not with the in-process sandbox, whose
 		// simulated tasks live in the same heap.
-		debug.SetMemoryLimit(runMemoryLimit)
+		env.SetMemoryLimit(runMemoryLimit)
 	}
 	eng, err := engine.Open(ctx, opts)
 	if err != nil {

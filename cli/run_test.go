@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ovhcloud-tools/eligibility/readers"
+	"github.com/ovhcloud-tools/eligibility/sandbox"
 )
 
 // runCLI runs the command line in-process and returns exit code, stdout, stderr.
@@ -270,5 +272,38 @@ func TestRunEnvTwin(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "rows:     2") {
 		t.Errorf("ELIGIBILITY_LIMIT not applied:\n%s", out.String())
+	}
+}
+
+// TestRunMemoryLimit: `run` bounds its heap against a real endpoint, not
+// with the in-process sandbox nor when GOMEMLIMIT says otherwise.
+func TestRunMemoryLimit(t *testing.T) {
+	srv := httptest.NewServer(sandbox.New(sandbox.Config{}))
+	defer srv.Close()
+	in := filepath.Join("..", "samples", "adresse-data-gouv-exemple-search.csv")
+	endpoint := []string{"--endpoint", srv.URL + "/1.0", "--poll-first", "1ms", "--rate", "-1"}
+	for _, tt := range []struct {
+		name string
+		args []string
+		env  map[string]string
+		want int64
+	}{
+		{"endpoint", endpoint, nil, runMemoryLimit},
+		{"sandbox", []string{"--sandbox"}, nil, 0},
+		{"GOMEMLIMIT", endpoint, map[string]string{"GOMEMLIMIT": "1GiB"}, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var set int64
+			var out, errb bytes.Buffer
+			env := &Env{Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return tt.env[k] },
+				SetMemoryLimit: func(n int64) { set = n }}
+			args := append([]string{"run", "--no-cache", "--progress", "none", "-o", filepath.Join(t.TempDir(), "out.csv")}, tt.args...)
+			if code := Main(t.Context(), append(args, in), env); code != ExitOK {
+				t.Fatalf("exit %d: %s", code, errb.String())
+			}
+			if set != tt.want {
+				t.Errorf("memory limit set to %d, want %d", set, tt.want)
+			}
+		})
 	}
 }
