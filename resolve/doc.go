@@ -20,9 +20,12 @@
 // the next by Options.Margin, or when it is the only folded-exact name.
 // Within one Resolve the same question is never asked twice; across rows,
 // deduplication belongs to the caching Caller underneath, while the
-// Resolver keeps recent decoded answers, prepared city and street names and
-// the scores of each spelling (bounded memos, Options.MemoSearch/MemoTests)
-// so that a repeated commune costs no decoding and no matching.
+// Resolver keeps what rows share in compact form (test answers as converted
+// offers, identical offer lists once; building lists as references; number
+// lists as strings), prepared city and street names and the top candidates
+// of each spelling, in bounded two-generation memos
+// (Options.MemoSearch/MemoTests), so that a repeated address costs no call,
+// no decoding and no matching.
 //
 // Statuses: eligible, not_eligible, not_found (what is unknown is said),
 // ambiguous (Outcome.Candidates), invalid (row unusable) and error (API

@@ -16,6 +16,12 @@
 // commits the answers that arrive together in one transaction (group
 // commit). Several processes may share one file (WAL + busy_timeout).
 //
+// The answers table is found through a unique index on the key's first 64
+// bits (the whole key is compared on read); files of the first format are
+// migrated when opened. A Bloom filter of the keys the file holds, loaded
+// in the background and following the rows other processes append, spares
+// the read of a key the file never held.
+//
 // Identical requests in flight at the same time are made once
 // (singleflight), and hot keys are served from a bounded in-memory LRU.
 // [Dedupe] gives both without a file, for --no-cache.
