@@ -17,7 +17,7 @@ import (
 // 100,000-row file. Search answers cost their length, test answers one.
 const (
 	DefaultMemoSearch = 600_000 // listed items (≈ 20 MB at most)
-	DefaultMemoTests  = 80_000  // test answers and building lists (≈ 250 bytes each)
+	DefaultMemoTests  = 110_000 // test answers and building lists (≈ 250 bytes each)
 	// memoSearchAge and memoTestAge bound how long a long-lived resolver
 	// (web server) serves an answer without asking its Caller again; the
 	// Caller's cache applies its own TTLs.
