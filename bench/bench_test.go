@@ -392,12 +392,16 @@ func reportThroughput(t *testing.T, bin, dir string, w *sandbox.World) []line {
 	type mode struct{ label, flag, arg string }
 	best := map[string]float64{}
 	bestRSS := map[string]float64{}
+	all := map[string][]string{}
 	var modes []mode
 	for range repeat {
 		modes = append(modes, mode{"cache (default)", "--cache", filepath.Join(dir, "throughput-cache.db")},
 			mode{"--no-cache", "--no-cache", ""})
 	}
 	for _, mode := range modes {
+		// Nor the generation's garbage.
+		runtime.GC()
+		debug.FreeOSMemory()
 		for _, suffix := range []string{"", "-wal", "-shm"} {
 			if mode.arg != "" {
 				os.Remove(mode.arg + suffix) // a fresh cache every time
@@ -439,13 +443,15 @@ func reportThroughput(t *testing.T, bin, dir string, w *sandbox.World) []line {
 		}
 		mb := float64(res.peakKB()) / 1024
 		best[mode.label] = max(best[mode.label], rps)
+		all[mode.label] = append(all[mode.label], fmt.Sprintf("%.0f", rps))
 		bestRSS[mode.label] = max(bestRSS[mode.label], mb) // the worst peak
 		sb.release()
 	}
 	for _, label := range []string{"cache (default)", "--no-cache"} {
 		rps, mb := best[label], bestRSS[label]
 		lines = append(lines,
-			line{fmt.Sprintf("I5 rows/s, %dk rows, unlimited, 64 workers, %s (best of %d)", rows/1000, label, repeat), fmt.Sprintf("%.0f", rps), ">= 5000", rps >= 5000},
+			line{fmt.Sprintf("I5 rows/s, %dk rows, unlimited, 64 workers, %s (best of %s)", rows/1000, label, strings.Join(all[label], ", ")),
+				fmt.Sprintf("%.0f", rps), ">= 5000", rps >= 5000},
 			line{fmt.Sprintf("I5 peak RSS of the run (MB), %s (highest of %d)", label, repeat), fmt.Sprintf("%.1f", mb), "< 200", mb < 200})
 	}
 	return lines
