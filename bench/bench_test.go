@@ -386,9 +386,9 @@ func reportThroughput(t *testing.T, bin, dir string, w *sandbox.World) []line {
 	// Two modes: the default (a persistent answer cache, a fresh file here)
 	// and --no-cache (in-memory de-duplication only).
 	// The machine may be shared: each mode runs BENCH_REPEAT times (default
-	// 2, alternating) and the table keeps the best wall time; every run is
+	// 3, alternating) and the table keeps the best wall time; every run is
 	// printed.
-	repeat := envInt("BENCH_REPEAT", 2)
+	repeat := envInt("BENCH_REPEAT", 3)
 	type mode struct{ label, flag, arg string }
 	best := map[string]float64{}
 	bestRSS := map[string]float64{}

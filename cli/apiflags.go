@@ -46,7 +46,7 @@ func (a *apiFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&a.bothStatuses, "both-line-statuses", false, "test line numbers as active and inactive")
 	fs.Float64Var(&a.threshold, "threshold", 0, "minimum match score to auto-pick a street or city (default 0.80)")
 	fs.Float64Var(&a.margin, "margin", 0, "minimum score gap between the two best candidates (default 0.05)")
-	fs.IntVar(&a.pendingPolls, "sandbox-pending-polls", 0, "with --sandbox: pending answers before each task ends (default 1)")
+	fs.IntVar(&a.pendingPolls, "sandbox-pending-polls", 1, "with --sandbox: pending answers before each task ends (0 = at once)")
 	fs.StringVar(&a.faults, "sandbox-faults", "", "with --sandbox: fault rates, e.g. 429=0.05,503=0.02,task-error=0.01,stuck=0.01")
 	fs.Var(&a.worlds, "sandbox-world", "with --sandbox: extra BAN/BAL CSV of streets and numbers (repeatable)")
 	fs.DurationVar(&a.taskTimeout, "task-timeout", 0, "give up on a task still pending after this long (default 3m)")
@@ -65,7 +65,7 @@ func (a *apiFlags) options(log *slog.Logger) (engine.Options, error) {
 	if a.sandbox && a.endpoint != "" {
 		return o, usagef("--sandbox and --endpoint exclude each other")
 	}
-	if !a.sandbox && (a.pendingPolls != 0 || a.faults != "" || len(a.worlds) > 0) {
+	if !a.sandbox && (a.pendingPolls != 1 || a.faults != "" || len(a.worlds) > 0) {
 		return o, usagef("--sandbox-* flags need --sandbox")
 	}
 	if a.offers != "" {
@@ -84,6 +84,9 @@ func (a *apiFlags) options(log *slog.Logger) (engine.Options, error) {
 	}
 	if a.sandbox {
 		o.SandboxConfig.PendingPolls = a.pendingPolls
+		if a.pendingPolls == 0 {
+			o.SandboxConfig.PendingPolls = -1 // at once (0 is the engine's default, 1)
+		}
 		if a.faults != "" {
 			f, err := sandbox.ParseFaults(a.faults)
 			if err != nil {

@@ -8,6 +8,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -305,5 +307,32 @@ func TestRunMemoryLimit(t *testing.T) {
 				t.Errorf("memory limit set to %d, want %d", set, tt.want)
 			}
 		})
+	}
+}
+
+// TestRunSandboxPendingPolls: --sandbox-pending-polls 0 means at once (half
+// the requests of the default one pending answer), and needs --sandbox.
+func TestRunSandboxPendingPolls(t *testing.T) {
+	in := filepath.Join("..", "samples", "adresse-data-gouv-exemple-search.csv")
+	calls := func(extra ...string) int {
+		t.Helper()
+		args := append([]string{"run", "--sandbox", "--no-cache", "--progress", "none", "-o", filepath.Join(t.TempDir(), "out.csv")}, extra...)
+		code, _, stderr := runCLI(t, append(args, in)...)
+		if code != ExitOK {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		m := regexp.MustCompile(`API calls: (\d+)`).FindStringSubmatch(stderr)
+		if m == nil {
+			t.Fatalf("no API call count in:\n%s", stderr)
+		}
+		n, _ := strconv.Atoi(m[1])
+		return n
+	}
+	def, none := calls(), calls("--sandbox-pending-polls", "0")
+	if none == 0 || def != 2*none {
+		t.Errorf("API calls: %d with one pending answer per task, %d with none; want twice as many", def, none)
+	}
+	if code, _, _ := runCLI(t, "run", "--sandbox-pending-polls", "0", in); code != ExitUsage {
+		t.Errorf("--sandbox-pending-polls without --sandbox: exit %d, want %d", code, ExitUsage)
 	}
 }

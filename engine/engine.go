@@ -55,6 +55,8 @@ type Options struct {
 	Endpoint string // "ovh-eu", "ovh-ca", … or a URL; ignored with Sandbox
 	Sandbox  bool   // start the embedded simulator on a loopback port
 	// SandboxConfig tunes the in-process sandbox (pending polls, faults…).
+	// Zero PendingPolls and PendingFor give one pending answer per task;
+	// a negative PendingPolls, none.
 	SandboxConfig sandbox.Config
 	Rate          float64 // requests per second; < 0 means unlimited
 	Burst         int
@@ -219,7 +221,10 @@ func (e *Engine) startSandbox() error {
 		return fmt.Errorf("sandbox: %w", err)
 	}
 	cfg := e.opts.SandboxConfig
-	if cfg.PendingPolls == 0 && cfg.PendingFor == 0 {
+	switch {
+	case cfg.PendingPolls < 0:
+		cfg.PendingPolls = 0
+	case cfg.PendingPolls == 0 && cfg.PendingFor == 0:
 		cfg.PendingPolls = 1 // faithful: every task is pending once
 	}
 	e.sandbox = sandbox.New(cfg)
