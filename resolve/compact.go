@@ -34,44 +34,45 @@ type testAddress struct {
 // among the decoder's garbage, they would be that many objects for the
 // collector to mark and that many half-empty spans.
 func compactStreets(ss []ovhapi.Street) []ovhapi.Street {
-	n := 0
-	for _, s := range ss {
-		n += len(s.StreetCode) + len(s.StreetName)
+	out := make([]ovhapi.Street, len(ss))
+	alts := make([]string, len(ss))
+	fields := make([]*string, 0, 2*len(ss))
+	for i, s := range ss {
+		out[i].StreetCode, out[i].StreetName = s.StreetCode, s.StreetName
+		fields = append(fields, &out[i].StreetCode, &out[i].StreetName)
 		if s.StreetAltCode != nil {
-			n += len(*s.StreetAltCode)
+			alts[i] = *s.StreetAltCode
+			out[i].StreetAltCode = &alts[i]
+			fields = append(fields, &alts[i])
 		}
+	}
+	shareOne(fields...)
+	return out
+}
+
+// deref is *p, or "" for nil.
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// shareOne rewrites the strings so that they share one allocation.
+func shareOne(ps ...*string) {
+	n := 0
+	for _, p := range ps {
+		n += len(*p)
 	}
 	var b strings.Builder
 	b.Grow(n)
-	for _, s := range ss {
-		b.WriteString(s.StreetCode)
-		b.WriteString(s.StreetName)
-		if s.StreetAltCode != nil {
-			b.WriteString(*s.StreetAltCode)
-		}
+	for _, p := range ps {
+		b.WriteString(*p)
 	}
-	arena, at := b.String(), 0
-	take := func(s string) string {
-		at += len(s)
-		return arena[at-len(s) : at]
+	arena := b.String()
+	for _, p := range ps {
+		*p, arena = arena[:len(*p)], arena[len(*p):]
 	}
-	out := make([]ovhapi.Street, len(ss))
-	alts := 0
-	for _, s := range ss {
-		if s.StreetAltCode != nil {
-			alts++
-		}
-	}
-	altVals := make([]string, 0, alts)
-	for i, s := range ss {
-		out[i].StreetCode = take(s.StreetCode)
-		out[i].StreetName = take(s.StreetName)
-		if s.StreetAltCode != nil {
-			altVals = append(altVals, take(*s.StreetAltCode))
-			out[i].StreetAltCode = &altVals[len(altVals)-1]
-		}
-	}
-	return out
 }
 
 // offerSets interns converted offer lists: the buildings of a district
@@ -165,24 +166,11 @@ func (r *Resolver) compactTest(t *testWire) *testAnswer {
 	}
 	a := &testAnswer{offers: r.offerSets.intern(offers), ref: t.EligibilityReference}
 	if ad := t.Endpoint.Address; ad != nil {
-		deref := func(p *string) string {
-			if p == nil {
-				return ""
-			}
-			return *p
-		}
+		a.addr = &testAddress{insee: ad.InseeCode, zip: ad.ZipCode, city: ad.City, hasStreet: ad.StreetCode != nil,
+			streetCode: deref(ad.StreetCode), streetName: deref(ad.StreetName), streetNumber: deref(ad.StreetNumber)}
 		// One allocation for every string the answer keeps (see
 		// compactStreets).
-		parts := [...]string{a.ref, ad.InseeCode, ad.ZipCode, ad.City, deref(ad.StreetCode), deref(ad.StreetName), deref(ad.StreetNumber)}
-		arena := strings.Join(parts[:], "")
-		at := 0
-		for i, p := range parts {
-			parts[i] = arena[at : at+len(p)]
-			at += len(p)
-		}
-		a.ref = parts[0]
-		a.addr = &testAddress{insee: parts[1], zip: parts[2], city: parts[3], hasStreet: ad.StreetCode != nil,
-			streetCode: parts[4], streetName: parts[5], streetNumber: parts[6]}
+		shareOne(&a.ref, &a.addr.insee, &a.addr.zip, &a.addr.city, &a.addr.streetCode, &a.addr.streetName, &a.addr.streetNumber)
 	}
 	return a
 }
